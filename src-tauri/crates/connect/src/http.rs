@@ -1,0 +1,120 @@
+//! How every connector talks HTTP: a timeout per request, retries with exponential backoff and
+//! full jitter on outages, timeouts and throttling, and the source's `Retry-After` honoured.
+
+use std::time::Duration;
+
+use rand::Rng;
+use reqwest::{RequestBuilder, Response, StatusCode};
+
+use crate::ConnectError;
+
+#[derive(Debug, Clone)]
+pub struct HttpPolicy {
+    pub timeout: Duration,
+    pub max_attempts: u32,
+    pub base_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for HttpPolicy {
+    fn default() -> Self {
+        HttpPolicy {
+            timeout: Duration::from_secs(20),
+            max_attempts: 4,
+            base_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(10),
+        }
+    }
+}
+
+impl HttpPolicy {
+    /// Full-jitter exponential backoff for the given (1-based) attempt.
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let cap = self.base_backoff.saturating_mul(1u32 << attempt.min(16)).min(self.max_backoff);
+        let millis = cap.as_millis().max(1) as u64;
+        Duration::from_millis(rand::thread_rng().gen_range(millis / 2..=millis))
+    }
+
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout.min(Duration::from_secs(5)))
+            .build()
+            .unwrap_or_else(|_| reqwest::Client::new())
+    }
+
+    /// Sends the request built by `make`, retrying transient failures. Returns the first
+    /// response that is not transient (2xx or a final 4xx), or the last error.
+    pub async fn send(&self, endpoint: &str, make: impl Fn() -> RequestBuilder) -> Result<Response, ConnectError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let outcome = make().send().await;
+            let wait = match outcome {
+                Ok(resp) if !is_transient(resp.status()) => return Ok(resp),
+                Ok(resp) => {
+                    let retry_after = retry_after(&resp);
+                    let status = resp.status().as_u16();
+                    let message = resp.text().await.unwrap_or_default();
+                    if attempt >= self.max_attempts {
+                        return Err(ConnectError::Status { endpoint: endpoint.into(), status, message: summarize(&message) });
+                    }
+                    tracing::warn!(endpoint, status, attempt, "transient answer, retrying");
+                    retry_after.map(|d| d.min(self.max_backoff * 6)).unwrap_or_else(|| self.backoff(attempt))
+                }
+                Err(source) => {
+                    if attempt >= self.max_attempts {
+                        return Err(ConnectError::Transport { endpoint: endpoint.into(), source });
+                    }
+                    tracing::warn!(endpoint, attempt, error = %source, "request failed, retrying");
+                    self.backoff(attempt)
+                }
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+fn is_transient(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::REQUEST_TIMEOUT || status.is_server_error()
+}
+
+fn retry_after(resp: &Response) -> Option<Duration> {
+    resp.headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
+/// The source's error text, shortened for logs and screens.
+pub fn summarize(body: &str) -> String {
+    let msg = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_string))
+        .unwrap_or_else(|| body.trim().to_string());
+    msg.chars().take(300).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = HttpPolicy { base_backoff: Duration::from_millis(100), max_backoff: Duration::from_secs(1), ..Default::default() };
+        for _ in 0..50 {
+            let b1 = p.backoff(1);
+            assert!(b1 >= Duration::from_millis(100) && b1 <= Duration::from_millis(200), "{b1:?}");
+            let b10 = p.backoff(10);
+            assert!(b10 >= Duration::from_millis(500) && b10 <= Duration::from_secs(1), "{b10:?}");
+        }
+    }
+
+    #[test]
+    fn source_messages_are_summarized() {
+        assert_eq!(summarize(r#"{"error":"x","message":"already approved"}"#), "already approved");
+        assert_eq!(summarize("  plain text "), "plain text");
+        assert_eq!(summarize(&"a".repeat(1000)).len(), 300);
+    }
+}

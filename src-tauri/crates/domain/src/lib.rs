@@ -1,0 +1,25 @@
+//! The pure core of Control Tower: canonical objects, money, calendars, state machines and rules.
+//! No I/O and no async here, so every rule can be tested exhaustively and reused by the store,
+//! the sync engine and the CLI alike.
+
+pub mod aging;
+pub mod approval;
+pub mod calendar;
+pub mod entity;
+pub mod error;
+pub mod invoice;
+pub mod money;
+pub mod provenance;
+pub mod supplier;
+pub mod user;
+
+pub use aging::AgingBucket;
+pub use approval::{Approval, ApprovalStatus, Decision};
+pub use calendar::BusinessCalendar;
+pub use entity::LegalEntity;
+pub use error::DomainError;
+pub use invoice::{Invoice, InvoiceLine, InvoiceStatus};
+pub use money::{Currency, Money};
+pub use provenance::Provenance;
+pub use supplier::Supplier;
+pub use user::User;

@@ -1,0 +1,403 @@
+//! The AP system's state and HTTP API.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{Duration, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::faults::Faults;
+use crate::generate::{generate, ts};
+use crate::wire::{ApiError, ApprovalStep, DecisionRecord, DecisionRequest, Entity, Invoice, Page, Snapshot, Supplier, User};
+use crate::SandboxConfig;
+
+/// A record the API lists by change sequence.
+trait Versioned: Clone + Serialize {
+    fn id(&self) -> &str;
+    fn bump(&mut self, at: &str);
+}
+
+macro_rules! versioned {
+    ($($t:ty),*) => {$(
+        impl Versioned for $t {
+            fn id(&self) -> &str { &self.id }
+            fn bump(&mut self, at: &str) {
+                self.version += 1;
+                self.updated_at = at.to_string();
+            }
+        }
+    )*};
+}
+versioned!(User, Entity, Supplier, Invoice, ApprovalStep);
+
+/// Records by id, and their ids by the sequence number of their last change, so a delta cursor
+/// is simply "the last sequence number seen".
+struct Table<T> {
+    rows: HashMap<String, (u64, T)>,
+    by_seq: BTreeMap<u64, String>,
+}
+
+impl<T: Versioned> Table<T> {
+    fn new() -> Self {
+        Table { rows: HashMap::new(), by_seq: BTreeMap::new() }
+    }
+
+    fn put(&mut self, seq: u64, row: T) {
+        let id = row.id().to_string();
+        if let Some((old, _)) = self.rows.insert(id.clone(), (seq, row)) {
+            self.by_seq.remove(&old);
+        }
+        self.by_seq.insert(seq, id);
+    }
+
+    fn get(&self, id: &str) -> Option<&T> {
+        self.rows.get(id).map(|(_, r)| r)
+    }
+
+    fn page(&self, after: u64, limit: usize) -> (Vec<T>, u64, bool) {
+        let mut out = Vec::with_capacity(limit);
+        let mut last = after;
+        let mut iter = self.by_seq.range(after + 1..);
+        for (seq, id) in iter.by_ref().take(limit) {
+            out.push(self.rows[id].1.clone());
+            last = *seq;
+        }
+        let has_more = iter.next().is_some();
+        (out, last, has_more)
+    }
+
+    fn all(&self) -> Vec<T> {
+        let mut v: Vec<T> = self.rows.values().map(|(_, r)| r.clone()).collect();
+        v.sort_by(|a, b| a.id().cmp(b.id()));
+        v
+    }
+}
+
+struct Stored {
+    status: StatusCode,
+    body: serde_json::Value,
+}
+
+pub(crate) struct ApState {
+    api_key: String,
+    seq: u64,
+    users: Table<User>,
+    entities: Table<Entity>,
+    suppliers: Table<Supplier>,
+    invoices: Table<Invoice>,
+    approvals: Table<ApprovalStep>,
+    idempotency: HashMap<String, Stored>,
+    pub(crate) decisions: Vec<DecisionRecord>,
+    pub(crate) faults: Faults,
+}
+
+impl ApState {
+    pub(crate) fn generate(config: &SandboxConfig) -> ApState {
+        let g = generate(config.seed, config.size, config.now);
+        let mut s = ApState {
+            api_key: config.api_key.clone(),
+            seq: 0,
+            users: Table::new(),
+            entities: Table::new(),
+            suppliers: Table::new(),
+            invoices: Table::new(),
+            approvals: Table::new(),
+            idempotency: HashMap::new(),
+            decisions: Vec::new(),
+            faults: Faults::default(),
+        };
+        for r in g.users {
+            let seq = s.next_seq();
+            s.users.put(seq, r);
+        }
+        for r in g.entities {
+            let seq = s.next_seq();
+            s.entities.put(seq, r);
+        }
+        for r in g.suppliers {
+            let seq = s.next_seq();
+            s.suppliers.put(seq, r);
+        }
+        for r in g.invoices {
+            let seq = s.next_seq();
+            s.invoices.put(seq, r);
+        }
+        for r in g.approvals {
+            let seq = s.next_seq();
+            s.approvals.put(seq, r);
+        }
+        s
+    }
+
+    fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    pub(crate) fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            users: self.users.all(),
+            entities: self.entities.all(),
+            suppliers: self.suppliers.all(),
+            invoices: self.invoices.all(),
+            approvals: self.approvals.all(),
+        }
+    }
+
+    pub(crate) fn touch_invoice(&mut self, id: &str, days: i64) -> bool {
+        let Some(mut inv) = self.invoices.get(id).cloned() else { return false };
+        if let Ok(d) = inv.due_date.parse::<chrono::NaiveDate>() {
+            inv.due_date = (d + Duration::days(days)).to_string();
+        }
+        inv.bump(&ts(Utc::now()));
+        let seq = self.next_seq();
+        self.invoices.put(seq, inv);
+        true
+    }
+
+    pub(crate) fn touch_approval(&mut self, id: &str) -> bool {
+        let Some(mut step) = self.approvals.get(id).cloned() else { return false };
+        step.bump(&ts(Utc::now()));
+        let seq = self.next_seq();
+        self.approvals.put(seq, step);
+        true
+    }
+
+    /// Applies a decision to a pending step: moves the chain on and updates the invoice.
+    fn decide(&mut self, id: &str, req: &DecisionRequest, if_match: Option<i64>) -> Result<ApprovalStep, (StatusCode, ApiError)> {
+        let err = |status: StatusCode, code: &str, message: String, current: Option<ApprovalStep>| {
+            (status, ApiError { error: code.into(), message, current })
+        };
+        let Some(step) = self.approvals.get(id).cloned() else {
+            return Err(err(StatusCode::NOT_FOUND, "not_found", format!("approval step {id} does not exist"), None));
+        };
+        if let Some(v) = if_match {
+            if v != step.version {
+                let msg = format!(
+                    "approval step {id} changed since you saw it (your version {v}, current {}; status {})",
+                    step.version, step.status
+                );
+                return Err(err(StatusCode::CONFLICT, "version_conflict", msg, Some(step)));
+            }
+        }
+        if step.status != "pending" {
+            let by = step.decided_by.clone().unwrap_or_else(|| "someone else".into());
+            let msg = format!("approval step {id} is already {} (by {by})", step.status);
+            return Err(err(StatusCode::UNPROCESSABLE_ENTITY, "not_pending", msg, Some(step)));
+        }
+        if step.approver_id != req.actor_id {
+            let msg = format!("{} is not the approver of step {id}", req.actor_id);
+            return Err(err(StatusCode::UNPROCESSABLE_ENTITY, "not_approver", msg, Some(step)));
+        }
+        let status = match req.decision.as_str() {
+            "approve" => "approved",
+            "reject" if req.comment.as_deref().is_some_and(|c| !c.trim().is_empty()) => "rejected",
+            "reject" => {
+                return Err(err(StatusCode::UNPROCESSABLE_ENTITY, "comment_required", "a rejection needs a comment".into(), Some(step)))
+            }
+            other => {
+                return Err(err(StatusCode::UNPROCESSABLE_ENTITY, "invalid_decision", format!("unknown decision {other:?}"), Some(step)))
+            }
+        };
+        let now = ts(Utc::now());
+        let mut decided = step.clone();
+        decided.status = status.into();
+        decided.decided_at = Some(now.clone());
+        decided.decided_by = Some(req.actor_id.clone());
+        decided.comment = req.comment.clone();
+        decided.bump(&now);
+        let seq = self.next_seq();
+        self.approvals.put(seq, decided.clone());
+
+        // Steps of one chain share an id stem: APR-<invoice>-<step>.
+        let stem = id.rsplit_once('-').map_or(id, |(stem, _)| stem);
+        let next = self
+            .approvals
+            .get(&format!("{stem}-{}", step.step + 1))
+            .filter(|s| s.invoice_id == step.invoice_id && s.status == "waiting")
+            .cloned();
+        let invoice_status = match (status, next) {
+            ("approved", Some(mut next)) => {
+                next.status = "pending".into();
+                next.assigned_at = now.clone();
+                next.bump(&now);
+                let seq = self.next_seq();
+                self.approvals.put(seq, next);
+                None
+            }
+            ("approved", None) => Some("approved"),
+            _ => Some("rejected"),
+        };
+        if let Some(st) = invoice_status {
+            if let Some(mut inv) = self.invoices.get(&step.invoice_id).cloned() {
+                inv.status = st.into();
+                inv.bump(&now);
+                let seq = self.next_seq();
+                self.invoices.put(seq, inv);
+            }
+        }
+        Ok(decided)
+    }
+}
+
+type Shared = Arc<Mutex<ApState>>;
+
+fn lock(state: &Shared) -> std::sync::MutexGuard<'_, ApState> {
+    state.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+pub(crate) fn router(state: Shared) -> Router {
+    Router::new()
+        .route("/api/v1/users", get(list::<User>))
+        .route("/api/v1/entities", get(list::<Entity>))
+        .route("/api/v1/suppliers", get(list::<Supplier>))
+        .route("/api/v1/invoices", get(list::<Invoice>))
+        .route("/api/v1/approvals", get(list::<ApprovalStep>))
+        .route("/api/v1/approvals/{id}/decision", post(decision))
+        .route("/_sandbox/faults", post(set_faults))
+        .route("/_sandbox/decisions", get(decisions))
+        .with_state(state)
+}
+
+fn api_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    (status, Json(ApiError { error: code.into(), message: message.into(), current: None })).into_response()
+}
+
+/// Authentication and injected faults, checked before every API call.
+fn gate(state: &mut ApState, headers: &HeaderMap) -> Result<(), Response> {
+    let key = headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")));
+    if key != Some(state.api_key.as_str()) {
+        return Err(api_error(StatusCode::UNAUTHORIZED, "unauthorized", "missing or invalid API key"));
+    }
+    if !state.faults.fail_next.is_empty() {
+        let code = state.faults.fail_next.remove(0);
+        let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+        let mut resp = api_error(status, "injected_fault", format!("sandbox fault mode answered {code}"));
+        if let Some(secs) = state.faults.retry_after_secs {
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                resp.headers_mut().insert("retry-after", v);
+            }
+        }
+        return Err(resp);
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct ListParams {
+    cursor: Option<String>,
+    limit: Option<usize>,
+}
+
+trait Listed: Versioned + DeserializeOwned {
+    fn table(state: &ApState) -> &Table<Self>;
+}
+
+macro_rules! listed {
+    ($($t:ty => $field:ident),*) => {$(
+        impl Listed for $t {
+            fn table(state: &ApState) -> &Table<Self> { &state.$field }
+        }
+    )*};
+}
+listed!(User => users, Entity => entities, Supplier => suppliers, Invoice => invoices, ApprovalStep => approvals);
+
+async fn list<T: Listed>(State(state): State<Shared>, headers: HeaderMap, Query(p): Query<ListParams>) -> Response {
+    let mut s = lock(&state);
+    if let Err(resp) = gate(&mut s, &headers) {
+        return resp;
+    }
+    let after = match p.cursor.as_deref().map(str::parse::<u64>).transpose() {
+        Ok(c) => c.unwrap_or(0),
+        Err(_) => return api_error(StatusCode::BAD_REQUEST, "invalid_cursor", "cursor must come from a previous page"),
+    };
+    let limit = p.limit.unwrap_or(200).clamp(1, 1000);
+    let (rows, last, has_more) = T::table(&s).page(after, limit);
+    let page = Page { data: rows, next_cursor: last.to_string(), has_more };
+    let mut body = match serde_json::to_value(&page) {
+        Ok(v) => v,
+        Err(e) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
+    };
+    if s.faults.broken_pages > 0 {
+        s.faults.broken_pages -= 1;
+        let text = body.to_string();
+        let cut = text.len() / 2;
+        return (StatusCode::OK, [("content-type", "application/json")], text[..cut].to_string()).into_response();
+    }
+    if s.faults.malformed_records > 0 {
+        if let Some(first) = body["data"].get_mut(0) {
+            s.faults.malformed_records -= 1;
+            // A record whose fields have the wrong types, as a buggy source export would send.
+            first["version"] = serde_json::json!("seven");
+            first["updated_at"] = serde_json::json!(12);
+        }
+    }
+    Json(body).into_response()
+}
+
+async fn decision(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let mut s = lock(&state);
+    if let Err(resp) = gate(&mut s, &headers) {
+        return resp;
+    }
+    let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string) else {
+        return api_error(StatusCode::BAD_REQUEST, "idempotency_key_required", "writes need an Idempotency-Key header");
+    };
+    if let Some(stored) = s.idempotency.get(&key) {
+        return (stored.status, [("idempotent-replayed", "true")], Json(stored.body.clone())).into_response();
+    }
+    let if_match = match headers.get("if-match").and_then(|v| v.to_str().ok()) {
+        None => None,
+        Some(v) => match v.trim().trim_matches('"').parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => return api_error(StatusCode::BAD_REQUEST, "invalid_if_match", "If-Match must be a version number"),
+        },
+    };
+    let req: DecisionRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => return api_error(StatusCode::BAD_REQUEST, "invalid_body", e.to_string()),
+    };
+    let (status, value) = match s.decide(&id, &req, if_match) {
+        Ok(step) => {
+            s.decisions.push(DecisionRecord {
+                approval_id: id.clone(),
+                decision: req.decision.clone(),
+                actor_id: req.actor_id.clone(),
+                comment: req.comment.clone(),
+                idempotency_key: key.clone(),
+                at: ts(Utc::now()),
+            });
+            (StatusCode::OK, serde_json::to_value(step))
+        }
+        Err((status, e)) => (status, serde_json::to_value(e)),
+    };
+    let value = match value {
+        Ok(v) => v,
+        Err(e) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
+    };
+    s.idempotency.insert(key, Stored { status, body: value.clone() });
+    (status, Json(value)).into_response()
+}
+
+async fn set_faults(State(state): State<Shared>, Json(f): Json<Faults>) -> StatusCode {
+    lock(&state).faults = f;
+    StatusCode::NO_CONTENT
+}
+
+async fn decisions(State(state): State<Shared>) -> Json<Vec<DecisionRecord>> {
+    Json(lock(&state).decisions.clone())
+}

@@ -1,0 +1,104 @@
+//! Built-in demo source systems on 127.0.0.1. This is the AP-automation system: REST with cursor
+//! pagination, API-key auth, `Idempotency-Key` on writes and `If-Match` with 409 on a stale
+//! version, plus a fault mode. Data comes from a seeded generator so runs are reproducible.
+//!
+//! `/_sandbox/*` is the simulator's own control plane (faults, recorded decisions) for tests and
+//! demos; it is not part of the simulated product's API.
+
+mod ap;
+mod faults;
+mod generate;
+mod names;
+pub mod wire;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub use faults::Faults;
+pub use generate::Size;
+pub use wire::DecisionRecord;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+}
+
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    pub seed: u64,
+    pub size: Size,
+    pub api_key: String,
+    /// The simulated present: the generator spreads dates back from it.
+    pub now: DateTime<Utc>,
+}
+
+/// A running AP sandbox. Dropping it stops the server.
+pub struct Sandbox {
+    addr: SocketAddr,
+    state: Arc<Mutex<ap::ApState>>,
+    _stop: oneshot::Sender<()>,
+}
+
+impl Sandbox {
+    /// Generates the data and serves it on `bind` (use port 0 for a free port).
+    pub async fn start(config: SandboxConfig, bind: SocketAddr) -> Result<Sandbox, SandboxError> {
+        let state = Arc::new(Mutex::new(ap::ApState::generate(&config)));
+        let listener = TcpListener::bind(bind).await.map_err(|source| SandboxError::Bind { addr: bind, source })?;
+        let addr = listener.local_addr().map_err(|source| SandboxError::Bind { addr: bind, source })?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = ap::router(state.clone());
+        tokio::spawn(async move {
+            let served = axum::serve(listener, app).with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            });
+            if let Err(e) = served.await {
+                tracing::error!(error = %e, "sandbox server stopped");
+            }
+        });
+        tracing::info!(%addr, "AP sandbox listening");
+        Ok(Sandbox { addr, state, _stop: stop })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Everything the system holds now, as its API would return it.
+    pub fn snapshot(&self) -> wire::Snapshot {
+        self.lock().snapshot()
+    }
+
+    /// Every decision the system applied (not replays of an idempotency key).
+    pub fn decisions(&self) -> Vec<DecisionRecord> {
+        self.lock().decisions.clone()
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        self.lock().faults = faults;
+    }
+
+    /// Simulates work done in the source: changes an invoice's due date, bumping its version.
+    pub fn touch_invoice(&self, invoice_id: &str, days: i64) -> bool {
+        self.lock().touch_invoice(invoice_id, days)
+    }
+
+    /// Simulates a change at the source to an approval step (e.g. re-routed by an admin): bumps
+    /// its version, so a decision made on the old version meets `If-Match` and a 409.
+    pub fn touch_approval(&self, approval_id: &str) -> bool {
+        self.lock().touch_approval(approval_id)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ap::ApState> {
+        // A poisoned lock means a handler panicked; the data is still consistent per request.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}

@@ -1,0 +1,50 @@
+//! People's actions: checked by the controls in the backend, then committed to the outbox.
+
+use chrono::Utc;
+use domain::approval::authorize_decision;
+use domain::Decision;
+use serde_json::json;
+use store::outbox::{NewAction, OutboxAction};
+use tracing::{info, info_span};
+
+use crate::{Engine, SyncError};
+
+pub const APPROVAL_DECISION: &str = "approval_decision";
+
+impl Engine {
+    /// Queues `actor_id`'s decision on an approval step. Refused here, before anything is sent,
+    /// when the step is not theirs, not pending, or segregation of duties forbids it.
+    pub async fn decide(
+        &self,
+        actor_id: &str,
+        connection_id: &str,
+        approval_id: &str,
+        decision: Decision,
+        reason: Option<&str>,
+    ) -> Result<OutboxAction, SyncError> {
+        let _span = info_span!("action", kind = APPROVAL_DECISION, actor = actor_id, approval = approval_id).entered();
+        let approval = store::approvals::get(&self.store, connection_id, approval_id)
+            .await?
+            .ok_or_else(|| SyncError::NotFound(format!("approval {approval_id}")))?;
+        let invoice = store::invoices::get(&self.store, connection_id, &approval.invoice_external_id)
+            .await?
+            .ok_or_else(|| SyncError::NotFound(format!("invoice {}", approval.invoice_external_id)))?;
+        authorize_decision(actor_id, &approval, &invoice, decision, reason)?;
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        let action = store::outbox::enqueue(
+            &self.store,
+            &NewAction {
+                connection_id: connection_id.into(),
+                kind: APPROVAL_DECISION.into(),
+                target_external_id: approval_id.into(),
+                payload: json!({ "decision": decision.as_str(), "comment": reason, "reason": reason, "actor_id": actor_id }),
+                if_match: Some(approval.provenance.source_version),
+                actor_id: actor_id.into(),
+            },
+            Utc::now(),
+        )
+        .await?;
+        info!(action = %action.id, "decision queued");
+        Ok(action)
+    }
+}

@@ -1,0 +1,1 @@
+fn main() { control_tower_lib::run() }

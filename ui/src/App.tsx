@@ -1,0 +1,80 @@
+import { useCallback, useEffect, useState } from "react";
+import { errorMessage, unwrap } from "./api";
+import { commands, type Session } from "./bindings";
+import { AppHeader } from "./components/AppHeader";
+import { ApprovalsScreen } from "./components/ApprovalsScreen";
+import { ErrorToasts } from "./components/ErrorToasts";
+import { SideNav } from "./components/SideNav";
+import { StatusBar } from "./components/StatusBar";
+import { useReportError } from "./errors";
+import { useMirrorVersion } from "./hooks/useMirrorVersion";
+import { useSyncStatus } from "./hooks/useSyncStatus";
+
+export function App() {
+  return (
+    <ErrorToasts>
+      <Shell />
+    </ErrorToasts>
+  );
+}
+
+function Shell() {
+  const report = useReportError();
+  const [session, setSession] = useState<Session | null>(null);
+  const [sessionError, setSessionError] = useState<string | null>(null);
+  const [switching, setSwitching] = useState(false);
+  /** Bumped on user switch so every screen reloads from scratch. */
+  const [generation, setGeneration] = useState(0);
+  const mirrorVersion = useMirrorVersion(report);
+  const sync = useSyncStatus(mirrorVersion + generation, report);
+
+  const fetchSession = useCallback(() => {
+    unwrap(commands.getSession()).then(setSession, (error: unknown) => {
+      setSessionError(errorMessage(error));
+      report(error);
+    });
+  }, [report]);
+
+  useEffect(fetchSession, [fetchSession]);
+
+  const retrySession = () => {
+    setSessionError(null);
+    fetchSession();
+  };
+
+  const switchUser = (userId: string) => {
+    setSwitching(true);
+    unwrap(commands.switchUser(userId))
+      .then((next) => {
+        setSession(next);
+        setGeneration((g) => g + 1);
+      }, report)
+      .finally(() => setSwitching(false));
+  };
+
+  return (
+    <div className="app">
+      <AppHeader session={session} switching={switching} onSwitchUser={switchUser} />
+      <SideNav />
+      <main className="main">
+        {session ? (
+          <ApprovalsScreen key={`${session.user.id}:${generation}`} mirrorVersion={mirrorVersion} />
+        ) : (
+          <div className="splash">
+            {sessionError ? (
+              <>
+                <p className="error">Could not load your session: {sessionError}</p>
+                <button type="button" className="button" onClick={retrySession}>
+                  Retry
+                </button>
+              </>
+            ) : (
+              <p className="muted">Loading…</p>
+            )}
+          </div>
+        )}
+      </main>
+      <StatusBar status={sync.status} syncing={sync.syncing} onSyncNow={sync.syncNow} />
+    </div>
+  );
+}

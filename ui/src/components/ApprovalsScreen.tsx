@@ -1,0 +1,254 @@
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { unwrap } from "../api";
+import {
+  commands,
+  type AgingBucket,
+  type ApprovalRow,
+  type Decision,
+  type EntityInfo,
+  type PendingAction,
+  type QueueFilter,
+  type QueueSort,
+  type SortKey,
+} from "../bindings";
+import { useReportError } from "../errors";
+import { useAgingSummary } from "../hooks/useAgingSummary";
+import { useDebouncedValue } from "../hooks/useDebouncedValue";
+import { useEntities } from "../hooks/useEntities";
+import { useKeyboard } from "../hooks/useKeyboard";
+import { useNow } from "../hooks/useNow";
+import { useQueue } from "../hooks/useQueue";
+import { moveSelection, reconcileSelection, selectionAfterAction, type KeyCommand } from "../keyboard";
+import { todayIn } from "../time";
+import { ActionBar } from "./ActionBar";
+import { AgingSummaryPanel } from "./AgingSummaryPanel";
+import { FiltersBar } from "./FiltersBar";
+import type { CellContext } from "./queueColumns";
+import { QueueTable } from "./QueueTable";
+import { RejectDialog } from "./RejectDialog";
+
+export const SEARCH_DEBOUNCE_MS = 250;
+
+const DEFAULT_SORT: QueueSort = { key: "dueDate", dir: "asc" };
+/** Direction a column sorts in on its first click. */
+const FIRST_DIR: Record<SortKey, QueueSort["dir"]> = {
+  dueDate: "asc",
+  amount: "desc",
+  age: "desc",
+  supplier: "asc",
+  invoiceNumber: "asc",
+};
+
+interface Selection {
+  id: string | null;
+  /** Position of the selected row, to land nearby if it disappears. */
+  index: number;
+  /** The filter the selection was made under. */
+  filterKey: string;
+}
+
+export function ApprovalsScreen({ mirrorVersion }: { mirrorVersion: number }) {
+  const report = useReportError();
+  const entities = useEntities(report);
+
+  const [entity, setEntity] = useState<string | null>(null);
+  const [bucket, setBucket] = useState<AgingBucket | null>(null);
+  const [searchText, setSearchText] = useState("");
+  const search = useDebouncedValue(searchText.trim(), SEARCH_DEBOUNCE_MS);
+  const [sort, setSort] = useState<QueueSort>(DEFAULT_SORT);
+
+  const filter = useMemo<QueueFilter>(
+    () => ({ entity, bucket, search: search === "" ? null : search }),
+    [entity, bucket, search],
+  );
+  // The chart always shows every bucket, so the bucket filter is not applied to it.
+  const summaryFilter = useMemo<QueueFilter>(() => ({ ...filter, bucket: null }), [filter]);
+  const summary = useAgingSummary(summaryFilter, mirrorVersion, report);
+  const queue = useQueue(filter, sort, mirrorVersion, report);
+  const { rows, recordAction, refresh } = queue;
+
+  // Selection is derived so it survives reloads: same approval if still there,
+  // else whatever sits at its old position.
+  const filterKey = `${JSON.stringify(filter)}|${sort.key}|${sort.dir}`;
+  const [selection, setSelection] = useState<Selection>({ id: null, index: 0, filterKey });
+  const ids = useMemo(() => rows.map((r) => r.approvalId), [rows]);
+  const selectedId =
+    selection.filterKey === filterKey
+      ? reconcileSelection(ids, selection.id, selection.index)
+      : (ids[0] ?? null);
+  const selectedRow = rows.find((r) => r.approvalId === selectedId) ?? null;
+
+  const select = useCallback(
+    (id: string | null) => {
+      setSelection({ id, index: id === null ? 0 : Math.max(0, ids.indexOf(id)), filterKey });
+    },
+    [ids, filterKey],
+  );
+
+  const latestSelection = useRef(selection);
+  useLayoutEffect(() => {
+    latestSelection.current = selection;
+  });
+
+  const [rejecting, setRejecting] = useState<ApprovalRow | null>(null);
+  const [busyIds, setBusyIds] = useState<ReadonlySet<string>>(new Set());
+  const inFlight = useRef(new Set<string>());
+
+  const decide = useCallback(
+    async (row: ApprovalRow, decision: Decision, reason: string | null): Promise<boolean> => {
+      const id = row.approvalId;
+      if (inFlight.current.has(id)) return false;
+      const before = latestSelection.current;
+      inFlight.current.add(id);
+      setBusyIds(new Set(inFlight.current));
+      try {
+        const action = await unwrap(commands.decide(id, decision, reason));
+        recordAction(id, action);
+        // Move on, unless the user already moved elsewhere while we waited.
+        setSelection((current) =>
+          current === before
+            ? { id: selectionAfterAction(ids, id), index: ids.indexOf(id) + 1, filterKey }
+            : current,
+        );
+        return true;
+      } catch (error) {
+        report(error);
+        return false;
+      } finally {
+        inFlight.current.delete(id);
+        setBusyIds(new Set(inFlight.current));
+      }
+    },
+    [recordAction, ids, filterKey, report],
+  );
+
+  const dismiss = useCallback(
+    (row: ApprovalRow, action: PendingAction) => {
+      unwrap(commands.dismissAction(action.actionId)).then(() => {
+        recordAction(row.approvalId, null);
+        refresh();
+      }, report);
+    },
+    [recordAction, refresh, report],
+  );
+
+  const searchRef = useRef<HTMLInputElement>(null);
+  const onCommand = (command: KeyCommand) => {
+    switch (command) {
+      case "next":
+      case "prev":
+        select(moveSelection(ids, selectedId, command === "next" ? 1 : -1));
+        break;
+      case "approve":
+        if (selectedRow) void decide(selectedRow, "approve", null);
+        break;
+      case "reject":
+        if (selectedRow) setRejecting(selectedRow);
+        break;
+      case "focusSearch":
+        searchRef.current?.focus();
+        searchRef.current?.select();
+        break;
+    }
+  };
+  useKeyboard(onCommand, rejecting === null);
+
+  const entitiesByCode = useMemo(
+    () => new Map<string, EntityInfo>(entities.map((e) => [e.code, e])),
+    [entities],
+  );
+  const now = useNow(60_000);
+  const cellContext = useMemo<CellContext>(() => {
+    const today = new Map<string, string>();
+    return {
+      todayFor: (code) => {
+        let value = today.get(code);
+        if (value === undefined) {
+          value = todayIn(entitiesByCode.get(code)?.timeZone, now);
+          today.set(code, value);
+        }
+        return value;
+      },
+      onDismiss: dismiss,
+    };
+  }, [entitiesByCode, now, dismiss]);
+
+  const onSort = useCallback((key: SortKey) => {
+    setSort((current) =>
+      current.key === key
+        ? { key, dir: current.dir === "asc" ? "desc" : "asc" }
+        : { key, dir: FIRST_DIR[key] },
+    );
+  }, []);
+
+  const toggleBucket = (b: AgingBucket) => setBucket((current) => (current === b ? null : b));
+
+  return (
+    <div className="approvals-screen">
+      <AgingSummaryPanel
+        summary={summary}
+        selectedBucket={bucket}
+        selectedEntity={entity}
+        onBucketClick={toggleBucket}
+        onCellClick={(code, b) => {
+          setEntity(code);
+          setBucket(b);
+        }}
+      />
+
+      <section className="panel queue-panel" aria-label="Approval queue">
+        <FiltersBar
+          entities={entities}
+          entity={entity}
+          bucket={bucket}
+          searchText={searchText}
+          total={queue.total}
+          loading={queue.loading}
+          searchRef={searchRef}
+          onEntityChange={setEntity}
+          onBucketChange={setBucket}
+          onSearchChange={setSearchText}
+          onClear={() => {
+            setEntity(null);
+            setBucket(null);
+            setSearchText("");
+          }}
+        />
+        <QueueTable
+          rows={rows}
+          total={queue.total}
+          loading={queue.loading}
+          loadingMore={queue.loadingMore}
+          hasMore={queue.hasMore}
+          sort={sort}
+          selectedId={selectedId}
+          cellContext={cellContext}
+          onSort={onSort}
+          onSelect={select}
+          onLoadMore={queue.loadMore}
+        />
+        <ActionBar
+          selected={selectedRow}
+          busy={selectedRow !== null && busyIds.has(selectedRow.approvalId)}
+          onApprove={() => {
+            if (selectedRow) void decide(selectedRow, "approve", null);
+          }}
+          onReject={() => setRejecting(selectedRow)}
+        />
+      </section>
+
+      {rejecting && (
+        <RejectDialog
+          row={rejecting}
+          submitting={busyIds.has(rejecting.approvalId)}
+          onCancel={() => setRejecting(null)}
+          onSubmit={(reason) => {
+            void decide(rejecting, "reject", reason).then((ok) => {
+              if (ok) setRejecting(null);
+            });
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+import type { PendingAction } from "../bindings";
+import { formatTimestamp } from "../time";
+
+interface Props {
+  action: PendingAction;
+  onDismiss: (action: PendingAction) => void;
+}
+
+function describe(action: PendingAction): { label: string; tone: string; dismissable: boolean } {
+  switch (action.status) {
+    case "queued":
+      return { label: "Queued", tone: "info", dismissable: false };
+    case "delivering":
+      return { label: "Sending…", tone: "info", dismissable: false };
+    case "delivered":
+      return action.decision === "approve"
+        ? { label: "Approved ✓", tone: "ok", dismissable: false }
+        : { label: "Rejected", tone: "muted", dismissable: false };
+    case "refused":
+      return {
+        label: `Refused by source: ${action.sourceMessage ?? "no reason given"}`,
+        tone: "danger",
+        dismissable: true,
+      };
+    case "failed":
+      return {
+        label: `Failed: ${action.sourceMessage ?? `gave up after ${action.attempts} attempts`}`,
+        tone: "danger",
+        dismissable: true,
+      };
+  }
+}
+
+export function PendingActionBadge({ action, onDismiss }: Props) {
+  const { label, tone, dismissable } = describe(action);
+  const verb = action.decision === "approve" ? "Approve" : "Reject";
+  const title = [
+    `${verb} · ${label}`,
+    action.reason ? `Reason: ${action.reason}` : null,
+    `Queued ${formatTimestamp(action.queuedAt)}`,
+    action.attempts > 0 ? `${action.attempts} delivery attempts` : null,
+  ]
+    .filter(Boolean)
+    .join("\n");
+
+  return (
+    <span className="pending-action" data-testid="pending-action" data-status={action.status}>
+      <span className={`badge badge-${tone}`} title={title}>
+        {action.decision === "reject" && (action.status === "queued" || action.status === "delivering") && (
+          <span className="badge-decision">Reject · </span>
+        )}
+        {label}
+      </span>
+      {dismissable && (
+        <button
+          type="button"
+          className="link-button"
+          data-testid="dismiss-action"
+          onClick={(event) => {
+            event.stopPropagation();
+            onDismiss(action);
+          }}
+        >
+          Dismiss
+        </button>
+      )}
+    </span>
+  );
+}

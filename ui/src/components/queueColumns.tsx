@@ -1,0 +1,132 @@
+import { createColumnHelper, type ColumnDef } from "@tanstack/react-table";
+import { bucketLabel } from "../aging";
+import type { ApprovalRow, PendingAction, SortKey } from "../bindings";
+import { formatMoney, isNegative } from "../money";
+import { calendarDate, isPastDue } from "../time";
+import { PendingActionBadge } from "./PendingActionBadge";
+
+export interface ColumnMeta {
+  width: string;
+  sortKey?: SortKey;
+  align?: "right";
+}
+
+export interface CellContext {
+  /** YYYY-MM-DD today in an entity's time zone. */
+  todayFor: (entityCode: string) => string;
+  onDismiss: (row: ApprovalRow, action: PendingAction) => void;
+}
+
+const column = createColumnHelper<ApprovalRow>();
+
+export function buildColumns(ctx: CellContext): ColumnDef<ApprovalRow>[] {
+  return [
+    column.display({
+      id: "supplierName",
+      header: "Supplier",
+      meta: { width: "minmax(160px, 2fr)", sortKey: "supplier" },
+      cell: (info) => (
+        <span className="truncate" title={info.row.original.supplierName}>
+          {info.row.original.supplierName}
+        </span>
+      ),
+    }),
+    column.display({
+      id: "entityCode",
+      header: "Entity",
+      meta: { width: "72px" },
+      cell: (info) => (
+        <span className="entity-code" title={info.row.original.entityName}>
+          {info.row.original.entityCode}
+        </span>
+      ),
+    }),
+    column.display({
+      id: "invoiceNumber",
+      header: "Invoice #",
+      meta: { width: "112px", sortKey: "invoiceNumber" },
+      cell: (info) => <span className="mono truncate">{info.row.original.invoiceNumber}</span>,
+    }),
+    column.display({
+      id: "amount",
+      header: "Amount",
+      meta: { width: "150px", sortKey: "amount", align: "right" },
+      cell: (info) => {
+        const amount = info.row.original.amount;
+        return (
+          <span className={isNegative(amount.amount) ? "num negative" : "num"}>
+            {formatMoney(amount)}
+          </span>
+        );
+      },
+    }),
+    column.display({
+      id: "invoiceDate",
+      header: "Invoice date",
+      meta: { width: "92px" },
+      cell: (info) => <span className="num">{calendarDate(info.row.original.invoiceDate)}</span>,
+    }),
+    column.display({
+      id: "dueDate",
+      header: "Due",
+      meta: { width: "92px", sortKey: "dueDate" },
+      cell: (info) => {
+        const { dueDate, entityCode } = info.row.original;
+        const overdue = isPastDue(dueDate, ctx.todayFor(entityCode));
+        return (
+          <span className={overdue ? "num overdue" : "num"} title={overdue ? "Past due" : undefined}>
+            {calendarDate(dueDate)}
+          </span>
+        );
+      },
+    }),
+    column.display({
+      id: "ageBusinessDays",
+      header: "Age",
+      meta: { width: "100px", sortKey: "age" },
+      cell: (info) => {
+        const { ageBusinessDays, bucket } = info.row.original;
+        return (
+          <span className="age" title={`${ageBusinessDays} business days since assigned`}>
+            <span className="num age-days">{ageBusinessDays}d</span>
+            <span className={`bucket-badge bucket-${bucket}`}>{bucketLabel(bucket)}</span>
+          </span>
+        );
+      },
+    }),
+    column.display({
+      id: "step",
+      header: "Step",
+      meta: { width: "150px" },
+      cell: (info) => {
+        const { step, stepCount, stepName } = info.row.original;
+        const text = `${step} of ${stepCount} · ${stepName}`;
+        return (
+          <span className="truncate" title={text}>
+            {text}
+          </span>
+        );
+      },
+    }),
+    column.display({
+      id: "pendingAction",
+      header: "Status",
+      meta: { width: "minmax(180px, 1.6fr)" },
+      cell: (info) => {
+        const row = info.row.original;
+        return row.pendingAction ? (
+          <PendingActionBadge
+            action={row.pendingAction}
+            onDismiss={(action) => ctx.onDismiss(row, action)}
+          />
+        ) : (
+          <span className="muted truncate">{row.status}</span>
+        );
+      },
+    }),
+  ];
+}
+
+export function columnMeta(def: { meta?: unknown }): ColumnMeta {
+  return (def.meta as ColumnMeta | undefined) ?? { width: "1fr" };
+}

@@ -1,0 +1,306 @@
+/**
+ * A fake backend for running the UI in a plain browser (npm run dev:mock) and
+ * for the UI's own tests. It answers the same commands as src-tauri, through
+ * Tauri's official IPC mock, so the real bindings.ts is exercised.
+ * Amounts are generated as decimal strings from integer minor units.
+ */
+import { emit } from "@tauri-apps/api/event";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { BUCKETS } from "../aging";
+import type {
+  AgingBucket,
+  AgingSummary,
+  ApprovalRow,
+  CommandError,
+  Decision,
+  EntityInfo,
+  PendingAction,
+  QueueFilter,
+  QueuePage,
+  QueuePageRequest,
+  Session,
+  SyncStatus,
+  User,
+} from "../bindings";
+
+export interface MockOptions {
+  rows?: number;
+  /** Milliseconds between delivery steps of a decision; 0 disables delivery. */
+  deliveryMs?: number;
+}
+
+const USERS: User[] = [
+  { id: "u-dana", name: "Dana Whitfield", email: "dana@acme.example", roles: ["approver"] },
+  { id: "u-marco", name: "Marco Ruiz", email: "marco@acme.example", roles: ["approver", "controller"] },
+];
+
+const ENTITIES: EntityInfo[] = [
+  { code: "DE01", name: "Acme GmbH", currency: "EUR", timeZone: "Europe/Berlin" },
+  { code: "US01", name: "Acme Inc.", currency: "USD", timeZone: "America/New_York" },
+  { code: "JP01", name: "Acme KK", currency: "JPY", timeZone: "Asia/Tokyo" },
+];
+
+const SUPPLIERS = [
+  "Northwind Traders", "Contoso Facilities", "Globex Logistics", "Initech Software",
+  "Umbrella Office Supply", "Stark Industrial", "Wayne Freight", "Hooli Cloud",
+  "Vandelay Imports", "Soylent Catering", "Tyrell Components", "Wonka Packaging",
+  "Dana Whitfield (expenses)",
+];
+
+const STEPS = ["Approver", "Budget owner", "Controller"];
+
+interface MockRow extends ApprovalRow {
+  /** Amount in minor units, for sorting only. */
+  minor: number;
+  submittedBy: string;
+}
+
+function random(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+function bucketFor(days: number): AgingBucket {
+  if (days <= 2) return "d0_2";
+  if (days <= 5) return "d3_5";
+  if (days <= 10) return "d6_10";
+  if (days <= 20) return "d11_20";
+  return "over20";
+}
+
+function isoDay(base: number, offsetDays: number): string {
+  return new Date(base + offsetDays * 86_400_000).toISOString().slice(0, 10);
+}
+
+function decimalFromMinor(minor: number, digits: number): string {
+  const sign = minor < 0 ? "-" : "";
+  const abs = String(Math.abs(minor)).padStart(digits + 1, "0");
+  return digits === 0 ? `${sign}${abs}` : `${sign}${abs.slice(0, -digits)}.${abs.slice(-digits)}`;
+}
+
+function makeRows(count: number): MockRow[] {
+  const rnd = random(42);
+  const today = Date.now();
+  const rows: MockRow[] = [];
+  for (let i = 0; i < count; i++) {
+    const entity = ENTITIES[i % 7 === 0 ? 2 : i % 3 === 0 ? 1 : 0] ?? ENTITIES[0]!;
+    const digits = entity.currency === "JPY" ? 0 : 2;
+    const magnitude = entity.currency === "JPY" ? 100 : 1;
+    let minor = Math.floor(rnd() * rnd() * 5_000_000 * magnitude) + 1000;
+    if (i % 41 === 0) minor = -minor; // credit notes
+    const age = Math.floor(rnd() * rnd() * 32);
+    const stepCount = 1 + Math.floor(rnd() * 3);
+    const step = 1 + Math.floor(rnd() * stepCount);
+    const supplier = SUPPLIERS[Math.floor(rnd() * SUPPLIERS.length)] ?? "Supplier";
+    const invoiceOffset = -age - 3 - Math.floor(rnd() * 10);
+    rows.push({
+      approvalId: `apr-${String(i + 1).padStart(5, "0")}`,
+      invoiceId: `inv-${i + 1}`,
+      invoiceNumber: `${entity.code}-${String(240000 + i * 7)}`,
+      supplierName: supplier,
+      entityCode: entity.code,
+      entityName: entity.name,
+      amount: { amount: decimalFromMinor(minor, digits), currency: entity.currency },
+      invoiceDate: isoDay(today, invoiceOffset),
+      dueDate: isoDay(today, invoiceOffset + 30 - Math.floor(rnd() * 20)),
+      assignedOn: isoDay(today, -Math.round(age * 1.4)),
+      ageBusinessDays: age,
+      bucket: bucketFor(age),
+      step,
+      stepCount,
+      stepName: STEPS[step - 1] ?? "Approver",
+      status: "pending",
+      pendingAction: null,
+      minor,
+      submittedBy: supplier.startsWith("Dana") ? "u-dana" : "u-other",
+    });
+  }
+  return rows;
+}
+
+function fail(code: CommandError["code"], message: string): never {
+  const error: CommandError = { code, message };
+  // Tauri rejects a failed command with the serialized error object, not an Error.
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
+  throw error;
+}
+
+function matches(row: MockRow, filter: QueueFilter): boolean {
+  if (filter.entity !== null && row.entityCode !== filter.entity) return false;
+  if (filter.bucket !== null && row.bucket !== filter.bucket) return false;
+  if (filter.search) {
+    const q = filter.search.toLowerCase();
+    return row.supplierName.toLowerCase().includes(q) || row.invoiceNumber.toLowerCase().includes(q);
+  }
+  return true;
+}
+
+function compare(a: MockRow, b: MockRow, key: QueuePageRequest["sort"]["key"]): number {
+  switch (key) {
+    case "dueDate":
+      return a.dueDate.localeCompare(b.dueDate);
+    case "amount":
+      return a.minor - b.minor;
+    case "age":
+      return a.ageBusinessDays - b.ageBusinessDays;
+    case "supplier":
+      return a.supplierName.localeCompare(b.supplierName);
+    case "invoiceNumber":
+      return a.invoiceNumber.localeCompare(b.invoiceNumber);
+  }
+}
+
+function strip(row: MockRow): ApprovalRow {
+  const { minor: _minor, submittedBy: _submittedBy, ...rest } = row;
+  return rest;
+}
+
+export interface MockBackend {
+  calls: { cmd: string; args: unknown }[];
+  rows: MockRow[];
+  status: SyncStatus;
+}
+
+export function installMockBackend(options: MockOptions = {}): MockBackend {
+  const deliveryMs = options.deliveryMs ?? 1500;
+  const rows = makeRows(options.rows ?? 1250);
+  let user: User = USERS[0]!;
+  let actionSeq = 0;
+  const status: SyncStatus = {
+    connectionName: "Acme ERP (sandbox)",
+    endpoint: "https://erp.acme.example/api/v2",
+    lastSyncAt: new Date(Date.now() - 12_000).toISOString(),
+    lastSyncOk: true,
+    lastError: null,
+    recordsLastRun: 1250,
+    pendingActions: 0,
+    failedActions: 0,
+    malformedRecords: 2,
+  };
+  const calls: MockBackend["calls"] = [];
+
+  const changed = (reason: string) => {
+    status.pendingActions = rows.filter(
+      (r) => r.pendingAction && ["queued", "delivering"].includes(r.pendingAction.status),
+    ).length;
+    status.failedActions = rows.filter((r) => r.pendingAction?.status === "failed").length;
+    void emit("mirror-changed", { reason });
+  };
+
+  const deliver = (row: MockRow, action: PendingAction) => {
+    if (deliveryMs <= 0) return;
+    window.setTimeout(() => {
+      row.pendingAction = { ...action, status: "delivering", attempts: 1 };
+      changed("action-delivering");
+      window.setTimeout(() => {
+        const refused = row.invoiceNumber.endsWith("3");
+        row.pendingAction = refused
+          ? { ...action, status: "refused", attempts: 1, sourceMessage: "Invoice is blocked for payment in ERP (block R)" }
+          : { ...action, status: "delivered", attempts: 1 };
+        changed("action-delivered");
+      }, deliveryMs);
+    }, deliveryMs);
+  };
+
+  const session = (): Session => ({ user, users: USERS });
+
+  const page = (req: QueuePageRequest): QueuePage => {
+    if (req.limit <= 0 || req.limit > 500) fail("invalidInput", "limit must be between 1 and 500");
+    const list = rows.filter((r) => matches(r, req.filter));
+    const dir = req.sort.dir === "asc" ? 1 : -1;
+    list.sort((a, b) => compare(a, b, req.sort.key) * dir || a.approvalId.localeCompare(b.approvalId));
+    const start = req.after === null ? 0 : list.findIndex((r) => r.approvalId === req.after) + 1;
+    const slice = list.slice(start, start + req.limit);
+    const last = slice[slice.length - 1];
+    const more = start + req.limit < list.length;
+    return { rows: slice.map(strip), nextCursor: more && last ? last.approvalId : null, total: list.length };
+  };
+
+  const summary = (filter: QueueFilter): AgingSummary => ({
+    entities: ENTITIES.filter((e) => filter.entity === null || filter.entity === e.code).map((e) => {
+      const mine = rows.filter((r) => r.entityCode === e.code && matches(r, { ...filter, bucket: null }));
+      const digits = e.currency === "JPY" ? 0 : 2;
+      return {
+        entityCode: e.code,
+        entityName: e.name,
+        currency: e.currency,
+        cells: BUCKETS.map((bucket) => {
+          const inBucket = mine.filter((r) => r.bucket === bucket);
+          const minor = inBucket.reduce((sum, r) => sum + r.minor, 0);
+          return {
+            bucket,
+            count: inBucket.length,
+            amount: { amount: decimalFromMinor(minor, digits), currency: e.currency },
+          };
+        }),
+      };
+    }),
+  });
+
+  const decide = (approvalId: string, decision: Decision, reason: string | null): PendingAction => {
+    const row = rows.find((r) => r.approvalId === approvalId) ?? fail("notFound", "Approval not found");
+    if (row.submittedBy === user.id) {
+      fail("segregationOfDuties", `You cannot approve or reject invoice ${row.invoiceNumber}: you submitted it.`);
+    }
+    if (row.pendingAction && row.pendingAction.status !== "refused" && row.pendingAction.status !== "failed") {
+      fail("conflict", `Invoice ${row.invoiceNumber} already has a decision on its way.`);
+    }
+    if (decision === "reject" && !reason?.trim()) fail("invalidInput", "A reason is required to reject.");
+    const action: PendingAction = {
+      actionId: `act-${++actionSeq}`,
+      decision,
+      status: "queued",
+      reason,
+      sourceMessage: null,
+      queuedAt: new Date().toISOString(),
+      attempts: 0,
+    };
+    row.pendingAction = action;
+    changed("action-queued");
+    deliver(row, action);
+    return action;
+  };
+
+  mockIPC(
+    (cmd, args) => {
+      calls.push({ cmd, args });
+      const a = (args ?? {}) as Record<string, unknown>;
+      switch (cmd) {
+        case "get_session":
+          return session();
+        case "switch_user":
+          user = USERS.find((u) => u.id === a.userId) ?? fail("notFound", "Unknown user");
+          return session();
+        case "list_entities":
+          return ENTITIES;
+        case "approval_queue":
+          return page(a.req as QueuePageRequest);
+        case "aging_summary":
+          return summary(a.filter as QueueFilter);
+        case "decide":
+          return decide(a.approvalId as string, a.decision as Decision, a.reason as string | null);
+        case "dismiss_action": {
+          const row = rows.find((r) => r.pendingAction?.actionId === a.actionId);
+          if (!row) fail("notFound", "Action not found");
+          row.pendingAction = null;
+          changed("action-dismissed");
+          return null;
+        }
+        case "sync_status":
+          return { ...status };
+        case "sync_now":
+          status.lastSyncAt = new Date().toISOString();
+          changed("sync");
+          return { ...status };
+        default:
+          return fail("notFound", `Unknown command ${cmd}`);
+      }
+    },
+    { shouldMockEvents: true },
+  );
+
+  return { calls, rows, status };
+}
