@@ -1,1 +1,22 @@
-fn main() { tauri_build::build() }
+// Declaring the app's commands makes each one need a permission, so the capability file in
+// `capabilities/` grants the window exactly the commands the UI uses.
+const COMMANDS: &[&str] = &[
+    "get_session",
+    "switch_user",
+    "list_entities",
+    "approval_queue",
+    "aging_summary",
+    "decide",
+    "dismiss_action",
+    "sync_status",
+    "sync_now",
+];
+
+fn main() {
+    let attributes =
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        eprintln!("tauri-build failed: {e:#}");
+        std::process::exit(1);
+    }
+}

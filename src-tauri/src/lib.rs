@@ -1,1 +1,98 @@
-pub fn run() {}
+//! The desktop shell: boots the workspace, exposes commands and events to the UI. Thin on
+//! purpose; the product lives in the crates under `crates/`.
+
+mod commands;
+pub mod dto;
+pub mod error;
+mod workspace;
+
+use std::sync::OnceLock;
+
+use tauri::Manager;
+use tauri_specta::{collect_commands, collect_events, Event};
+
+use crate::error::{CommandError, CommandErrorCode};
+use crate::workspace::Workspace;
+
+/// Shared state: the workspace once booted, or why it could not boot.
+pub struct AppState {
+    workspace: OnceLock<Result<Workspace, CommandError>>,
+}
+
+impl AppState {
+    fn workspace(&self) -> Result<&Workspace, CommandError> {
+        match self.workspace.get() {
+            Some(Ok(ws)) => Ok(ws),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(CommandError::new(
+                CommandErrorCode::Unavailable,
+                "the workspace is still starting",
+            )),
+        }
+    }
+}
+
+/// The commands and events the UI may use; also what the TypeScript bindings are generated from.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::get_session,
+            commands::switch_user,
+            commands::list_entities,
+            commands::approval_queue,
+            commands::aging_summary,
+            commands::decide,
+            commands::dismiss_action,
+            commands::sync_status,
+            commands::sync_now,
+        ])
+        .events(collect_events![dto::MirrorChanged])
+}
+
+/// The TypeScript the UI imports, generated from the Rust types.
+pub fn typescript_bindings() -> Result<String, specta_typescript::ExportError> {
+    specta_builder().export_str(
+        specta_typescript::Typescript::default()
+            .bigint(specta_typescript::BigIntExportBehavior::Number)
+            .header("// @ts-nocheck\n/* eslint-disable */"),
+    )
+}
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tao=warn".into()),
+        )
+        .init();
+    let builder = specta_builder();
+    let result = tauri::Builder::default()
+        .invoke_handler(builder.invoke_handler())
+        .manage(AppState {
+            workspace: OnceLock::new(),
+        })
+        .setup(move |app| {
+            builder.mount_events(app);
+            let dir = workspace::data_dir(app.path().app_data_dir().ok());
+            let booted = tauri::async_runtime::block_on(Workspace::start_demo(dir));
+            if let Ok(ws) = &booted {
+                let handle = app.handle().clone();
+                ws.spawn_sync_loop(move |change| {
+                    let reason = format!("{change:?}");
+                    if let Err(e) = (dto::MirrorChanged { reason }).emit(&handle) {
+                        tracing::warn!(error = %e, "could not notify the window");
+                    }
+                });
+            } else if let Err(e) = &booted {
+                tracing::error!(error = %e, "the workspace could not start");
+            }
+            let state = app.state::<AppState>();
+            let _ = state.workspace.set(booted);
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Control Tower could not start: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,1 +1,3 @@
-fn main() { control_tower_lib::run() }
+fn main() {
+    control_tower_lib::run()
+}

@@ -9,7 +9,10 @@ interface Props {
 function describe(action: PendingAction): { label: string; tone: string; dismissable: boolean } {
   switch (action.status) {
     case "queued":
-      return { label: "Queued", tone: "info", dismissable: false };
+      // A queued action with a message is waiting to retry after an outage.
+      return action.attempts > 0 && action.sourceMessage
+        ? { label: `Retrying (${action.attempts} attempts): ${action.sourceMessage}`, tone: "warn", dismissable: false }
+        : { label: "Queued", tone: "info", dismissable: false };
     case "delivering":
       return { label: "Sending…", tone: "info", dismissable: false };
     case "delivered":
@@ -19,12 +22,6 @@ function describe(action: PendingAction): { label: string; tone: string; dismiss
     case "refused":
       return {
         label: `Refused by source: ${action.sourceMessage ?? "no reason given"}`,
-        tone: "danger",
-        dismissable: true,
-      };
-    case "failed":
-      return {
-        label: `Failed: ${action.sourceMessage ?? `gave up after ${action.attempts} attempts`}`,
         tone: "danger",
         dismissable: true,
       };

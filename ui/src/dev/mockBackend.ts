@@ -186,7 +186,7 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
     status.pendingActions = rows.filter(
       (r) => r.pendingAction && ["queued", "delivering"].includes(r.pendingAction.status),
     ).length;
-    status.failedActions = rows.filter((r) => r.pendingAction?.status === "failed").length;
+    status.failedActions = rows.filter((r) => r.pendingAction?.status === "refused").length;
     void emit("mirror-changed", { reason });
   };
 
@@ -245,7 +245,7 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
     if (row.submittedBy === user.id) {
       fail("segregationOfDuties", `You cannot approve or reject invoice ${row.invoiceNumber}: you submitted it.`);
     }
-    if (row.pendingAction && row.pendingAction.status !== "refused" && row.pendingAction.status !== "failed") {
+    if (row.pendingAction && row.pendingAction.status !== "refused") {
       fail("conflict", `Invoice ${row.invoiceNumber} already has a decision on its way.`);
     }
     if (decision === "reject" && !reason?.trim()) fail("invalidInput", "A reason is required to reject.");

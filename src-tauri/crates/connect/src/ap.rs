@@ -7,8 +7,8 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use domain::user::Role;
 use domain::{
-    Approval, ApprovalStatus, BusinessCalendar, Currency, Invoice, InvoiceLine, InvoiceStatus, LegalEntity, Money,
-    Provenance, Supplier, User,
+    Approval, ApprovalStatus, BusinessCalendar, Currency, Invoice, InvoiceLine, InvoiceStatus,
+    LegalEntity, Money, Provenance, Supplier, User,
 };
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -27,8 +27,13 @@ pub enum Resource {
 }
 
 impl Resource {
-    pub const ALL: [Resource; 5] =
-        [Resource::Users, Resource::Entities, Resource::Suppliers, Resource::Invoices, Resource::Approvals];
+    pub const ALL: [Resource; 5] = [
+        Resource::Users,
+        Resource::Entities,
+        Resource::Suppliers,
+        Resource::Invoices,
+        Resource::Approvals,
+    ];
 
     pub fn path(self) -> &'static str {
         match self {
@@ -48,7 +53,10 @@ pub enum Record {
     Entity(LegalEntity),
     Supplier(Supplier),
     Invoice(Invoice),
-    Approval { approval: Approval, entity_code: String },
+    Approval {
+        approval: Approval,
+        entity_code: String,
+    },
 }
 
 /// A record of a page that could not be mapped: where it was and why, with its raw text.
@@ -87,7 +95,10 @@ pub struct ApClient {
 impl fmt::Debug for ApClient {
     // The key never reaches a log line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApClient").field("connection_id", &self.connection_id).field("base_url", &self.base_url).finish()
+        f.debug_struct("ApClient")
+            .field("connection_id", &self.connection_id)
+            .field("base_url", &self.base_url)
+            .finish()
     }
 }
 
@@ -100,10 +111,15 @@ impl ApClient {
         secrets: &dyn SecretStore,
         policy: HttpPolicy,
     ) -> Result<ApClient, ConnectError> {
-        let url = reqwest::Url::parse(base_url)
-            .map_err(|e| ConnectError::BadUrl { url: base_url.into(), reason: e.to_string() })?;
+        let url = reqwest::Url::parse(base_url).map_err(|e| ConnectError::BadUrl {
+            url: base_url.into(),
+            reason: e.to_string(),
+        })?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(ConnectError::BadUrl { url: base_url.into(), reason: "expected http or https".into() });
+            return Err(ConnectError::BadUrl {
+                url: base_url.into(),
+                reason: "expected http or https".into(),
+            });
         }
         let api_key = secrets.get(secret_ref)?;
         Ok(ApClient {
@@ -125,7 +141,12 @@ impl ApClient {
 
     /// Fetches one page after `cursor`. A page that is not valid JSON is fetched again (a proxy
     /// may have cut it); if it stays broken the error names the endpoint, cursor and position.
-    pub async fn fetch_page(&self, resource: Resource, cursor: Option<&str>, limit: usize) -> Result<Page, ConnectError> {
+    pub async fn fetch_page(
+        &self,
+        resource: Resource,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page, ConnectError> {
         let endpoint = format!("{}/api/v1/{}", self.base_url, resource.path());
         let cursor_text = cursor.unwrap_or("start").to_string();
         let mut attempt = 0;
@@ -138,18 +159,35 @@ impl ApClient {
                     if let Some(c) = cursor {
                         q.push(("cursor", c.to_string()));
                     }
-                    self.http.get(&endpoint).header("x-api-key", &self.api_key).query(&q)
+                    self.http
+                        .get(&endpoint)
+                        .header("x-api-key", &self.api_key)
+                        .query(&q)
                 })
                 .await?;
             let status = resp.status();
-            let body = resp.text().await.map_err(|source| ConnectError::Transport { endpoint: endpoint.clone(), source })?;
+            let body = resp
+                .text()
+                .await
+                .map_err(|source| ConnectError::Transport {
+                    endpoint: endpoint.clone(),
+                    source,
+                })?;
             if !status.is_success() {
-                return Err(ConnectError::Status { endpoint, status: status.as_u16(), message: summarize(&body) });
+                return Err(ConnectError::Status {
+                    endpoint,
+                    status: status.as_u16(),
+                    message: summarize(&body),
+                });
             }
             match self.parse_page(resource, &body, &cursor_text) {
                 Ok(page) => return Ok(page),
                 Err(reason) if attempt >= self.policy.max_attempts => {
-                    return Err(ConnectError::MalformedPage { endpoint, cursor: cursor_text, reason })
+                    return Err(ConnectError::MalformedPage {
+                        endpoint,
+                        cursor: cursor_text,
+                        reason,
+                    })
                 }
                 Err(reason) => {
                     tracing::warn!(%endpoint, cursor = %cursor_text, %reason, attempt, "malformed page, fetching again");
@@ -166,21 +204,29 @@ impl ApClient {
             next_cursor: String,
             has_more: bool,
         }
-        let raw: RawPage = serde_json::from_str(body).map_err(|e| format!("{e} (line {}, column {})", e.line(), e.column()))?;
+        let raw: RawPage = serde_json::from_str(body)
+            .map_err(|e| format!("{e} (line {}, column {})", e.line(), e.column()))?;
         let fetched = Utc::now();
         let records = raw
             .data
             .into_iter()
             .enumerate()
             .map(|(i, v)| {
-                map_record(resource, &self.connection_id, v.clone(), fetched).map_err(|reason| Malformed {
-                    position: format!("{} cursor {cursor} record {i}", resource.path()),
-                    reason,
-                    raw: v.to_string(),
+                map_record(resource, &self.connection_id, v.clone(), fetched).map_err(|reason| {
+                    Malformed {
+                        position: format!("{} cursor {cursor} record {i}", resource.path()),
+                        reason,
+                        raw: v.to_string(),
+                    }
                 })
             })
             .collect();
-        Ok(Page { records, next_cursor: raw.next_cursor, has_more: raw.has_more, bytes: body.len() })
+        Ok(Page {
+            records,
+            next_cursor: raw.next_cursor,
+            has_more: raw.has_more,
+            bytes: body.len(),
+        })
     }
 
     /// Sends a decision. Retries outages itself with the same idempotency key; a transient error
@@ -192,7 +238,10 @@ impl ApClient {
         if_match: Option<i64>,
         body: &serde_json::Value,
     ) -> Result<WriteOutcome, ConnectError> {
-        let endpoint = format!("{}/api/v1/approvals/{}/decision", self.base_url, approval_id);
+        let endpoint = format!(
+            "{}/api/v1/approvals/{}/decision",
+            self.base_url, approval_id
+        );
         let resp = self
             .policy
             .send(&endpoint, || {
@@ -209,19 +258,43 @@ impl ApClient {
             })
             .await?;
         let status = resp.status().as_u16();
-        let text = resp.text().await.map_err(|source| ConnectError::Transport { endpoint: endpoint.clone(), source })?;
+        let text = resp
+            .text()
+            .await
+            .map_err(|source| ConnectError::Transport {
+                endpoint: endpoint.clone(),
+                source,
+            })?;
         if (200..300).contains(&status) {
-            let value: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| ConnectError::MalformedPage { endpoint: endpoint.clone(), cursor: "-".into(), reason: e.to_string() })?;
+            let value: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| ConnectError::MalformedPage {
+                    endpoint: endpoint.clone(),
+                    cursor: "-".into(),
+                    reason: e.to_string(),
+                })?;
             let record = map_record(Resource::Approvals, &self.connection_id, value, Utc::now())
-                .map_err(|reason| ConnectError::MalformedPage { endpoint, cursor: "-".into(), reason })?;
-            return Ok(WriteOutcome::Applied { status, record: Box::new(record) });
+                .map_err(|reason| ConnectError::MalformedPage {
+                    endpoint,
+                    cursor: "-".into(),
+                    reason,
+                })?;
+            return Ok(WriteOutcome::Applied {
+                status,
+                record: Box::new(record),
+            });
         }
         if status == 401 || status == 403 {
             // Credentials can be fixed and the action re-sent; not a verdict on the action.
-            return Err(ConnectError::Status { endpoint, status, message: summarize(&text) });
+            return Err(ConnectError::Status {
+                endpoint,
+                status,
+                message: summarize(&text),
+            });
         }
-        Ok(WriteOutcome::Refused { status, message: summarize(&text) })
+        Ok(WriteOutcome::Refused {
+            status,
+            message: summarize(&text),
+        })
     }
 }
 
@@ -310,7 +383,9 @@ struct WireStep {
 }
 
 fn instant(field: &str, s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|e| format!("{field}: {s:?} is not a timestamp ({e})"))
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{field}: {s:?} is not a timestamp ({e})"))
 }
 
 fn date(field: &str, s: &str) -> Result<NaiveDate, String> {
@@ -336,7 +411,12 @@ fn invoice_status(s: &str) -> Result<InvoiceStatus, String> {
 }
 
 /// Maps one record of `resource` to the canonical model, or says which field is wrong.
-pub fn map_record(resource: Resource, connection_id: &str, v: serde_json::Value, fetched_at: DateTime<Utc>) -> Result<Record, String> {
+pub fn map_record(
+    resource: Resource,
+    connection_id: &str,
+    v: serde_json::Value,
+    fetched_at: DateTime<Utc>,
+) -> Result<Record, String> {
     fn decode<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, String> {
         serde_json::from_value(v).map_err(|e| e.to_string())
     }
@@ -352,17 +432,40 @@ pub fn map_record(resource: Resource, connection_id: &str, v: serde_json::Value,
     match resource {
         Resource::Users => {
             let u: WireUser = decode(v)?;
-            let roles = u.roles.iter().map(|r| role(r)).collect::<Result<Vec<_>, _>>()?;
-            Ok(Record::User(prov(&u.id, u.version, &u.updated_at)?, User { id: u.id, name: u.name, email: u.email, roles }))
+            let roles = u
+                .roles
+                .iter()
+                .map(|r| role(r))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Record::User(
+                prov(&u.id, u.version, &u.updated_at)?,
+                User {
+                    id: u.id,
+                    name: u.name,
+                    email: u.email,
+                    roles,
+                },
+            ))
         }
         Resource::Entities => {
             let e: WireEntity = decode(v)?;
-            let weekend = e.weekend.iter().map(|d| weekday(d)).collect::<Result<Vec<_>, _>>()?;
-            let holidays = e.holidays.iter().map(|d| date("holidays", d)).collect::<Result<Vec<_>, _>>()?;
+            let weekend = e
+                .weekend
+                .iter()
+                .map(|d| weekday(d))
+                .collect::<Result<Vec<_>, _>>()?;
+            let holidays = e
+                .holidays
+                .iter()
+                .map(|d| date("holidays", d))
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(Record::Entity(LegalEntity {
                 provenance: prov(&e.id, e.version, &e.updated_at)?,
                 currency: Currency::new(&e.currency).map_err(|err| err.to_string())?,
-                time_zone: e.time_zone.parse().map_err(|_| format!("time_zone: unknown zone {:?}", e.time_zone))?,
+                time_zone: e
+                    .time_zone
+                    .parse()
+                    .map_err(|_| format!("time_zone: unknown zone {:?}", e.time_zone))?,
                 calendar: BusinessCalendar::new(weekend, holidays),
                 code: e.code,
                 name: e.name,
@@ -388,9 +491,12 @@ pub fn map_record(resource: Resource, connection_id: &str, v: serde_json::Value,
                     Ok(InvoiceLine {
                         line_no: l.line_no,
                         description: l.description.clone(),
-                        quantity: Decimal::from_str(&l.quantity).map_err(|e| format!("lines[{}].quantity: {e}", l.line_no))?,
-                        unit_price: Money::parse(&l.unit_price, &i.currency).map_err(|e| format!("lines[{}].unit_price: {e}", l.line_no))?,
-                        amount: Money::parse(&l.amount, &i.currency).map_err(|e| format!("lines[{}].amount: {e}", l.line_no))?,
+                        quantity: Decimal::from_str(&l.quantity)
+                            .map_err(|e| format!("lines[{}].quantity: {e}", l.line_no))?,
+                        unit_price: Money::parse(&l.unit_price, &i.currency)
+                            .map_err(|e| format!("lines[{}].unit_price: {e}", l.line_no))?,
+                        amount: Money::parse(&l.amount, &i.currency)
+                            .map_err(|e| format!("lines[{}].amount: {e}", l.line_no))?,
                         gl_account: l.gl_account.clone(),
                         cost_center: l.cost_center.clone(),
                     })
@@ -425,7 +531,11 @@ pub fn map_record(resource: Resource, connection_id: &str, v: serde_json::Value,
                     approver_id: s.approver_id,
                     status: ApprovalStatus::parse(&s.status).map_err(|e| e.to_string())?,
                     assigned_at: instant("assigned_at", &s.assigned_at)?,
-                    decided_at: s.decided_at.as_deref().map(|d| instant("decided_at", d)).transpose()?,
+                    decided_at: s
+                        .decided_at
+                        .as_deref()
+                        .map(|d| instant("decided_at", d))
+                        .transpose()?,
                     decided_by: s.decided_by,
                     comment: s.comment,
                 },

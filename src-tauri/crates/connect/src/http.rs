@@ -30,7 +30,10 @@ impl Default for HttpPolicy {
 impl HttpPolicy {
     /// Full-jitter exponential backoff for the given (1-based) attempt.
     pub fn backoff(&self, attempt: u32) -> Duration {
-        let cap = self.base_backoff.saturating_mul(1u32 << attempt.min(16)).min(self.max_backoff);
+        let cap = self
+            .base_backoff
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(self.max_backoff);
         let millis = cap.as_millis().max(1) as u64;
         Duration::from_millis(rand::thread_rng().gen_range(millis / 2..=millis))
     }
@@ -45,7 +48,11 @@ impl HttpPolicy {
 
     /// Sends the request built by `make`, retrying transient failures. Returns the first
     /// response that is not transient (2xx or a final 4xx), or the last error.
-    pub async fn send(&self, endpoint: &str, make: impl Fn() -> RequestBuilder) -> Result<Response, ConnectError> {
+    pub async fn send(
+        &self,
+        endpoint: &str,
+        make: impl Fn() -> RequestBuilder,
+    ) -> Result<Response, ConnectError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -57,14 +64,23 @@ impl HttpPolicy {
                     let status = resp.status().as_u16();
                     let message = resp.text().await.unwrap_or_default();
                     if attempt >= self.max_attempts {
-                        return Err(ConnectError::Status { endpoint: endpoint.into(), status, message: summarize(&message) });
+                        return Err(ConnectError::Status {
+                            endpoint: endpoint.into(),
+                            status,
+                            message: summarize(&message),
+                        });
                     }
                     tracing::warn!(endpoint, status, attempt, "transient answer, retrying");
-                    retry_after.map(|d| d.min(self.max_backoff * 6)).unwrap_or_else(|| self.backoff(attempt))
+                    retry_after
+                        .map(|d| d.min(self.max_backoff * 6))
+                        .unwrap_or_else(|| self.backoff(attempt))
                 }
                 Err(source) => {
                     if attempt >= self.max_attempts {
-                        return Err(ConnectError::Transport { endpoint: endpoint.into(), source });
+                        return Err(ConnectError::Transport {
+                            endpoint: endpoint.into(),
+                            source,
+                        });
                     }
                     tracing::warn!(endpoint, attempt, error = %source, "request failed, retrying");
                     self.backoff(attempt)
@@ -76,7 +92,9 @@ impl HttpPolicy {
 }
 
 fn is_transient(status: StatusCode) -> bool {
-    status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::REQUEST_TIMEOUT || status.is_server_error()
+    status == StatusCode::TOO_MANY_REQUESTS
+        || status == StatusCode::REQUEST_TIMEOUT
+        || status.is_server_error()
 }
 
 fn retry_after(resp: &Response) -> Option<Duration> {
@@ -91,7 +109,11 @@ fn retry_after(resp: &Response) -> Option<Duration> {
 pub fn summarize(body: &str) -> String {
     let msg = serde_json::from_str::<serde_json::Value>(body)
         .ok()
-        .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_string))
+        .and_then(|v| {
+            v.get("message")
+                .and_then(|m| m.as_str())
+                .map(str::to_string)
+        })
         .unwrap_or_else(|| body.trim().to_string());
     msg.chars().take(300).collect()
 }
@@ -102,18 +124,31 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let p = HttpPolicy { base_backoff: Duration::from_millis(100), max_backoff: Duration::from_secs(1), ..Default::default() };
+        let p = HttpPolicy {
+            base_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+            ..Default::default()
+        };
         for _ in 0..50 {
             let b1 = p.backoff(1);
-            assert!(b1 >= Duration::from_millis(100) && b1 <= Duration::from_millis(200), "{b1:?}");
+            assert!(
+                b1 >= Duration::from_millis(100) && b1 <= Duration::from_millis(200),
+                "{b1:?}"
+            );
             let b10 = p.backoff(10);
-            assert!(b10 >= Duration::from_millis(500) && b10 <= Duration::from_secs(1), "{b10:?}");
+            assert!(
+                b10 >= Duration::from_millis(500) && b10 <= Duration::from_secs(1),
+                "{b10:?}"
+            );
         }
     }
 
     #[test]
     fn source_messages_are_summarized() {
-        assert_eq!(summarize(r#"{"error":"x","message":"already approved"}"#), "already approved");
+        assert_eq!(
+            summarize(r#"{"error":"x","message":"already approved"}"#),
+            "already approved"
+        );
         assert_eq!(summarize("  plain text "), "plain text");
         assert_eq!(summarize(&"a".repeat(1000)).len(), 300);
     }

@@ -14,8 +14,13 @@ pub enum AgingBucket {
 }
 
 impl AgingBucket {
-    pub const ALL: [AgingBucket; 5] =
-        [AgingBucket::D0_2, AgingBucket::D3_5, AgingBucket::D6_10, AgingBucket::D11_20, AgingBucket::Over20];
+    pub const ALL: [AgingBucket; 5] = [
+        AgingBucket::D0_2,
+        AgingBucket::D3_5,
+        AgingBucket::D6_10,
+        AgingBucket::D11_20,
+        AgingBucket::Over20,
+    ];
 
     pub fn from_business_days(days: i64) -> AgingBucket {
         match days {
@@ -91,7 +96,10 @@ mod tests {
         let age = cal.business_days_between(d("2026-11-24"), d("2026-11-30"));
         assert_eq!(AgingBucket::from_business_days(age), AgingBucket::D3_5);
         // Without the holiday the same dates are 4 days.
-        assert_eq!(BusinessCalendar::default().business_days_between(d("2026-11-24"), d("2026-11-30")), 4);
+        assert_eq!(
+            BusinessCalendar::default().business_days_between(d("2026-11-24"), d("2026-11-30")),
+            4
+        );
         // Assigned Friday, seen Monday: one business day, first bucket.
         let age = cal.business_days_between(d("2026-11-20"), d("2026-11-23"));
         assert_eq!(AgingBucket::from_business_days(age), AgingBucket::D0_2);

@@ -42,7 +42,10 @@ impl ApprovalStatus {
         ApprovalStatus::ALL
             .into_iter()
             .find(|st| st.as_str() == s)
-            .ok_or_else(|| DomainError::Invalid { field: "approval status", reason: format!("unknown value {s:?}") })
+            .ok_or_else(|| DomainError::Invalid {
+                field: "approval status",
+                reason: format!("unknown value {s:?}"),
+            })
     }
 
     pub fn can_become(self, next: ApprovalStatus) -> bool {
@@ -62,7 +65,11 @@ impl ApprovalStatus {
         if self.can_become(next) {
             Ok(next)
         } else {
-            Err(DomainError::IllegalTransition { object: "approval", from: self.as_str().into(), to: next.as_str().into() })
+            Err(DomainError::IllegalTransition {
+                object: "approval",
+                from: self.as_str().into(),
+                to: next.as_str().into(),
+            })
         }
     }
 }
@@ -86,7 +93,10 @@ impl Decision {
         match s {
             "approve" => Ok(Decision::Approve),
             "reject" => Ok(Decision::Reject),
-            other => Err(DomainError::Invalid { field: "decision", reason: format!("unknown value {other:?}") }),
+            other => Err(DomainError::Invalid {
+                field: "decision",
+                reason: format!("unknown value {other:?}"),
+            }),
         }
     }
 
@@ -146,7 +156,9 @@ pub fn authorize_decision(
         return Err(DecisionRefusal::OwnWork("coded"));
     }
     if approval.approver_id != user_id {
-        return Err(DecisionRefusal::NotTheApprover { assigned_to: approval.approver_id.clone() });
+        return Err(DecisionRefusal::NotTheApprover {
+            assigned_to: approval.approver_id.clone(),
+        });
     }
     if decision == Decision::Reject && reason.map(str::trim).unwrap_or("").is_empty() {
         return Err(DecisionRefusal::ReasonRequired);
@@ -220,8 +232,20 @@ mod tests {
     #[test]
     fn who_may_decide() {
         let (approval, invoice) = fixture();
-        assert_eq!(authorize_decision("boss", &approval, &invoice, Decision::Approve, None), Ok(()));
-        assert_eq!(authorize_decision("boss", &approval, &invoice, Decision::Reject, Some("wrong price")), Ok(()));
+        assert_eq!(
+            authorize_decision("boss", &approval, &invoice, Decision::Approve, None),
+            Ok(())
+        );
+        assert_eq!(
+            authorize_decision(
+                "boss",
+                &approval,
+                &invoice,
+                Decision::Reject,
+                Some("wrong price")
+            ),
+            Ok(())
+        );
         assert_eq!(
             authorize_decision("boss", &approval, &invoice, Decision::Reject, Some("  ")),
             Err(DecisionRefusal::ReasonRequired)

@@ -14,7 +14,10 @@ pub struct BusinessCalendar {
 
 impl Default for BusinessCalendar {
     fn default() -> Self {
-        BusinessCalendar { weekend: vec![Weekday::Sat, Weekday::Sun], holidays: BTreeSet::new() }
+        BusinessCalendar {
+            weekend: vec![Weekday::Sat, Weekday::Sun],
+            holidays: BTreeSet::new(),
+        }
     }
 }
 
@@ -25,7 +28,10 @@ fn epoch() -> NaiveDate {
 
 impl BusinessCalendar {
     pub fn new(weekend: Vec<Weekday>, holidays: impl IntoIterator<Item = NaiveDate>) -> Self {
-        BusinessCalendar { weekend, holidays: holidays.into_iter().collect() }
+        BusinessCalendar {
+            weekend,
+            holidays: holidays.into_iter().collect(),
+        }
     }
 
     pub fn holidays(&self) -> impl Iterator<Item = &NaiveDate> {
@@ -50,7 +56,9 @@ impl BusinessCalendar {
         let rest = days.rem_euclid(7);
         let workdays_per_week = 7 - self.weekend.len() as i64;
         // The epoch is a Monday, so day `i` of the partial week is weekday `i % 7` from Monday.
-        let partial = (1..=rest).filter(|i| !self.weekend.contains(&weekday_from((*i % 7) as u32))).count() as i64;
+        let partial = (1..=rest)
+            .filter(|i| !self.weekend.contains(&weekday_from((*i % 7) as u32)))
+            .count() as i64;
         let regular = weeks * workdays_per_week + partial;
         let holidays = if d >= epoch() {
             self.holidays
@@ -79,7 +87,11 @@ impl BusinessCalendar {
         }
         let mut left = n.abs();
         while left > 0 {
-            day = if n > 0 { day + Days::new(1) } else { day - Days::new(1) };
+            day = if n > 0 {
+                day + Days::new(1)
+            } else {
+                day - Days::new(1)
+            };
             if self.is_business_day(day) {
                 left -= 1;
             }
@@ -124,32 +136,53 @@ mod tests {
     fn a_weekend_does_not_age() {
         let cal = BusinessCalendar::default();
         // Friday to Monday is one business day.
-        assert_eq!(cal.business_days_between(d("2026-11-20"), d("2026-11-23")), 1);
+        assert_eq!(
+            cal.business_days_between(d("2026-11-20"), d("2026-11-23")),
+            1
+        );
         // Saturday to Sunday is none.
-        assert_eq!(cal.business_days_between(d("2026-11-21"), d("2026-11-22")), 0);
-        assert_eq!(cal.business_days_between(d("2026-11-23"), d("2026-11-20")), 0);
+        assert_eq!(
+            cal.business_days_between(d("2026-11-21"), d("2026-11-22")),
+            0
+        );
+        assert_eq!(
+            cal.business_days_between(d("2026-11-23"), d("2026-11-20")),
+            0
+        );
     }
 
     #[test]
     fn a_holiday_does_not_age() {
         // 2026-12-25 is a Friday, 2026-12-28 the Monday after.
         let cal = BusinessCalendar::new(vec![Weekday::Sat, Weekday::Sun], [d("2026-12-25")]);
-        assert_eq!(cal.business_days_between(d("2026-12-24"), d("2026-12-28")), 1);
-        assert_eq!(BusinessCalendar::default().business_days_between(d("2026-12-24"), d("2026-12-28")), 2);
+        assert_eq!(
+            cal.business_days_between(d("2026-12-24"), d("2026-12-28")),
+            1
+        );
+        assert_eq!(
+            BusinessCalendar::default().business_days_between(d("2026-12-24"), d("2026-12-28")),
+            2
+        );
     }
 
     #[test]
     fn a_friday_saturday_weekend_is_configuration() {
         let cal = BusinessCalendar::new(vec![Weekday::Fri, Weekday::Sat], []);
         // Thursday to Sunday: only Sunday counts.
-        assert_eq!(cal.business_days_between(d("2026-11-19"), d("2026-11-22")), 1);
+        assert_eq!(
+            cal.business_days_between(d("2026-11-19"), d("2026-11-22")),
+            1
+        );
     }
 
     #[test]
     fn ordinals_agree_with_counting_day_by_day() {
         let cals = [
             BusinessCalendar::default(),
-            BusinessCalendar::new(vec![Weekday::Fri, Weekday::Sat], [d("2026-01-01"), d("2026-05-01")]),
+            BusinessCalendar::new(
+                vec![Weekday::Fri, Weekday::Sat],
+                [d("2026-01-01"), d("2026-05-01")],
+            ),
             BusinessCalendar::new(vec![Weekday::Sun], [d("1999-12-31"), d("2026-04-03")]),
         ];
         for cal in &cals {
@@ -157,7 +190,11 @@ mod tests {
             for offset in 0..(365 * 27 + 40) {
                 let to = start + Days::new(offset);
                 if offset % 97 == 0 || to.year() == 2026 {
-                    assert_eq!(cal.business_days_between(start, to), naive_count(cal, start, to), "{start}..{to}");
+                    assert_eq!(
+                        cal.business_days_between(start, to),
+                        naive_count(cal, start, to),
+                        "{start}..{to}"
+                    );
                 }
             }
         }
@@ -165,7 +202,10 @@ mod tests {
 
     #[test]
     fn adding_business_days_skips_weekends_and_holidays() {
-        let cal = BusinessCalendar::new(vec![Weekday::Sat, Weekday::Sun], [d("2026-12-25"), d("2026-12-28")]);
+        let cal = BusinessCalendar::new(
+            vec![Weekday::Sat, Weekday::Sun],
+            [d("2026-12-25"), d("2026-12-28")],
+        );
         assert_eq!(cal.add_business_days(d("2026-12-24"), 1), d("2026-12-29"));
         assert_eq!(cal.add_business_days(d("2026-12-29"), -1), d("2026-12-24"));
         assert_eq!(cal.add_business_days(d("2026-12-26"), 0), d("2026-12-29"));

@@ -12,7 +12,11 @@ pub enum DomainError {
     #[error("amount overflow")]
     Overflow,
     #[error("illegal {object} transition from {from} to {to}")]
-    IllegalTransition { object: &'static str, from: String, to: String },
+    IllegalTransition {
+        object: &'static str,
+        from: String,
+        to: String,
+    },
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: String },
 }

@@ -51,7 +51,10 @@ impl InvoiceStatus {
         InvoiceStatus::ALL
             .into_iter()
             .find(|st| st.as_str() == s)
-            .ok_or_else(|| DomainError::Invalid { field: "invoice status", reason: format!("unknown value {s:?}") })
+            .ok_or_else(|| DomainError::Invalid {
+                field: "invoice status",
+                reason: format!("unknown value {s:?}"),
+            })
     }
 
     /// The lifecycle an invoice may follow. A rejected invoice can be corrected and resubmitted;
@@ -81,7 +84,11 @@ impl InvoiceStatus {
         if self.can_become(next) {
             Ok(next)
         } else {
-            Err(DomainError::IllegalTransition { object: "invoice", from: self.as_str().into(), to: next.as_str().into() })
+            Err(DomainError::IllegalTransition {
+                object: "invoice",
+                from: self.as_str().into(),
+                to: next.as_str().into(),
+            })
         }
     }
 }

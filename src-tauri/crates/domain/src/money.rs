@@ -21,12 +21,48 @@ pub struct Currency {
 /// The currencies the product knows, with their ISO 4217 minor units. Unknown codes are refused
 /// rather than guessed, because the exponent decides how amounts are stored.
 const CURRENCIES: &[(&str, u8)] = &[
-    ("AED", 2), ("AUD", 2), ("BGN", 2), ("BHD", 3), ("BRL", 2), ("CAD", 2), ("CHF", 2),
-    ("CLP", 0), ("CNY", 2), ("CZK", 2), ("DKK", 2), ("EUR", 2), ("GBP", 2), ("HKD", 2),
-    ("HUF", 2), ("IDR", 2), ("ILS", 2), ("INR", 2), ("ISK", 0), ("JOD", 3), ("JPY", 0),
-    ("KRW", 0), ("KWD", 3), ("MXN", 2), ("MYR", 2), ("NOK", 2), ("NZD", 2), ("OMR", 3),
-    ("PHP", 2), ("PLN", 2), ("RON", 2), ("SAR", 2), ("SEK", 2), ("SGD", 2), ("THB", 2),
-    ("TND", 3), ("TRY", 2), ("TWD", 2), ("UAH", 2), ("USD", 2), ("VND", 0), ("ZAR", 2),
+    ("AED", 2),
+    ("AUD", 2),
+    ("BGN", 2),
+    ("BHD", 3),
+    ("BRL", 2),
+    ("CAD", 2),
+    ("CHF", 2),
+    ("CLP", 0),
+    ("CNY", 2),
+    ("CZK", 2),
+    ("DKK", 2),
+    ("EUR", 2),
+    ("GBP", 2),
+    ("HKD", 2),
+    ("HUF", 2),
+    ("IDR", 2),
+    ("ILS", 2),
+    ("INR", 2),
+    ("ISK", 0),
+    ("JOD", 3),
+    ("JPY", 0),
+    ("KRW", 0),
+    ("KWD", 3),
+    ("MXN", 2),
+    ("MYR", 2),
+    ("NOK", 2),
+    ("NZD", 2),
+    ("OMR", 3),
+    ("PHP", 2),
+    ("PLN", 2),
+    ("RON", 2),
+    ("SAR", 2),
+    ("SEK", 2),
+    ("SGD", 2),
+    ("THB", 2),
+    ("TND", 3),
+    ("TRY", 2),
+    ("TWD", 2),
+    ("UAH", 2),
+    ("USD", 2),
+    ("VND", 0),
+    ("ZAR", 2),
 ];
 
 impl Currency {
@@ -37,7 +73,10 @@ impl Currency {
             .find(|(c, _)| *c == upper)
             .map(|(c, e)| {
                 let b = c.as_bytes();
-                Currency { code: [b[0], b[1], b[2]], exponent: *e }
+                Currency {
+                    code: [b[0], b[1], b[2]],
+                    exponent: *e,
+                }
             })
             .ok_or_else(|| DomainError::UnknownCurrency(code.to_string()))
     }
@@ -92,7 +131,10 @@ impl Money {
     }
 
     pub fn zero(currency: Currency) -> Self {
-        Money { amount: Decimal::ZERO, currency }
+        Money {
+            amount: Decimal::ZERO,
+            currency,
+        }
     }
 
     /// Parses a decimal string such as `"-1234.50"`. Anything else is an error, never zero.
@@ -100,10 +142,17 @@ impl Money {
         let currency = Currency::new(currency)?;
         let trimmed = amount.trim();
         if trimmed.is_empty() {
-            return Err(DomainError::InvalidAmount { value: amount.into(), reason: "empty".into() });
+            return Err(DomainError::InvalidAmount {
+                value: amount.into(),
+                reason: "empty".into(),
+            });
         }
         // Decimal::from_str also accepts forms like "1_000"; money on the wire must be plain.
-        if !trimmed.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+'))) {
+        if !trimmed
+            .chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+')))
+        {
             return Err(DomainError::InvalidAmount {
                 value: amount.into(),
                 reason: "expected a plain decimal number like -1234.50".into(),
@@ -141,19 +190,28 @@ impl Money {
 
     pub fn checked_add(&self, other: &Money) -> Result<Money, DomainError> {
         self.same_currency(other)?;
-        let amount = self.amount.checked_add(other.amount).ok_or(DomainError::Overflow)?;
+        let amount = self
+            .amount
+            .checked_add(other.amount)
+            .ok_or(DomainError::Overflow)?;
         Ok(Money::new(amount, self.currency))
     }
 
     pub fn checked_sub(&self, other: &Money) -> Result<Money, DomainError> {
         self.same_currency(other)?;
-        let amount = self.amount.checked_sub(other.amount).ok_or(DomainError::Overflow)?;
+        let amount = self
+            .amount
+            .checked_sub(other.amount)
+            .ok_or(DomainError::Overflow)?;
         Ok(Money::new(amount, self.currency))
     }
 
     /// Multiplies by an exact factor (quantity, rate) without rounding; round explicitly after.
     pub fn checked_mul(&self, factor: Decimal) -> Result<Money, DomainError> {
-        let amount = self.amount.checked_mul(factor).ok_or(DomainError::Overflow)?;
+        let amount = self
+            .amount
+            .checked_mul(factor)
+            .ok_or(DomainError::Overflow)?;
         Ok(Money::new(amount, self.currency))
     }
 
@@ -165,7 +223,8 @@ impl Money {
     /// Rounds to the minor unit with an explicit strategy (e.g. banker's rounding for a ledger that uses it).
     pub fn round_with(&self, strategy: RoundingStrategy) -> Money {
         Money::new(
-            self.amount.round_dp_with_strategy(self.currency.exponent(), strategy),
+            self.amount
+                .round_dp_with_strategy(self.currency.exponent(), strategy),
             self.currency,
         )
     }
@@ -180,7 +239,11 @@ impl Money {
         if scaled.fract() != Decimal::ZERO {
             return Err(DomainError::InvalidAmount {
                 value: self.amount.to_string(),
-                reason: format!("more than {} decimal places for {}", self.currency.exponent(), self.currency),
+                reason: format!(
+                    "more than {} decimal places for {}",
+                    self.currency.exponent(),
+                    self.currency
+                ),
             });
         }
         i64::try_from(scaled).map_err(|_| DomainError::Overflow)
@@ -191,8 +254,13 @@ impl Money {
     }
 
     /// Sums amounts that must all be in `currency`.
-    pub fn sum<'a>(currency: Currency, items: impl IntoIterator<Item = &'a Money>) -> Result<Money, DomainError> {
-        items.into_iter().try_fold(Money::zero(currency), |acc, m| acc.checked_add(m))
+    pub fn sum<'a>(
+        currency: Currency,
+        items: impl IntoIterator<Item = &'a Money>,
+    ) -> Result<Money, DomainError> {
+        items
+            .into_iter()
+            .try_fold(Money::zero(currency), |acc, m| acc.checked_add(m))
     }
 
     /// The amount as a canonical decimal string with at least the currency's minor digits.
@@ -219,7 +287,11 @@ struct MoneyWire {
 
 impl Serialize for Money {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        MoneyWire { amount: self.amount_string(), currency: self.currency.to_string() }.serialize(s)
+        MoneyWire {
+            amount: self.amount_string(),
+            currency: self.currency.to_string(),
+        }
+        .serialize(s)
     }
 }
 
@@ -250,17 +322,34 @@ mod tests {
     #[test]
     fn currencies_do_not_mix() {
         let usd = Money::parse("1", "USD").unwrap();
-        assert!(matches!(eur("1").checked_add(&usd), Err(DomainError::CurrencyMismatch { .. })));
-        assert!(matches!(eur("1").checked_sub(&usd), Err(DomainError::CurrencyMismatch { .. })));
+        assert!(matches!(
+            eur("1").checked_add(&usd),
+            Err(DomainError::CurrencyMismatch { .. })
+        ));
+        assert!(matches!(
+            eur("1").checked_sub(&usd),
+            Err(DomainError::CurrencyMismatch { .. })
+        ));
     }
 
     #[test]
     fn rounding_follows_the_currency_exponent() {
         assert_eq!(eur("2.345").round().amount(), dec!(2.35));
         assert_eq!(eur("-2.345").round().amount(), dec!(-2.35));
-        assert_eq!(eur("2.345").round_with(RoundingStrategy::MidpointNearestEven).amount(), dec!(2.34));
-        assert_eq!(Money::parse("1234.5", "JPY").unwrap().round().amount(), dec!(1235));
-        assert_eq!(Money::parse("1.2345", "KWD").unwrap().round().amount(), dec!(1.235));
+        assert_eq!(
+            eur("2.345")
+                .round_with(RoundingStrategy::MidpointNearestEven)
+                .amount(),
+            dec!(2.34)
+        );
+        assert_eq!(
+            Money::parse("1234.5", "JPY").unwrap().round().amount(),
+            dec!(1235)
+        );
+        assert_eq!(
+            Money::parse("1.2345", "KWD").unwrap().round().amount(),
+            dec!(1.235)
+        );
         let third = eur("100").checked_mul(dec!(1) / dec!(3)).unwrap().round();
         assert_eq!(third.amount(), dec!(33.33));
     }
@@ -269,14 +358,19 @@ mod tests {
     fn minor_units_round_trip_and_refuse_extra_precision() {
         assert_eq!(eur("1234.56").to_minor().unwrap(), 123456);
         assert_eq!(eur("-0.05").to_minor().unwrap(), -5);
-        assert_eq!(Money::from_minor(123456, Currency::new("EUR").unwrap()), eur("1234.56"));
+        assert_eq!(
+            Money::from_minor(123456, Currency::new("EUR").unwrap()),
+            eur("1234.56")
+        );
         assert_eq!(Money::parse("500", "JPY").unwrap().to_minor().unwrap(), 500);
         assert!(eur("1.234").to_minor().is_err());
     }
 
     #[test]
     fn malformed_amounts_are_errors_never_zero() {
-        for bad in ["", "  ", "abc", "1,000.00", "1e3", "12.3.4", "1_000", "--1", "NaN"] {
+        for bad in [
+            "", "  ", "abc", "1,000.00", "1e3", "12.3.4", "1_000", "--1", "NaN",
+        ] {
             assert!(Money::parse(bad, "EUR").is_err(), "{bad:?} must be refused");
         }
         assert!(Money::parse("1", "XXX").is_err());

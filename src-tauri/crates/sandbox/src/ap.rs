@@ -14,7 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::faults::Faults;
 use crate::generate::{generate, ts};
-use crate::wire::{ApiError, ApprovalStep, DecisionRecord, DecisionRequest, Entity, Invoice, Page, Snapshot, Supplier, User};
+use crate::wire::{
+    ApiError, ApprovalStep, DecisionRecord, DecisionRequest, Entity, Invoice, Page, Snapshot,
+    Supplier, User,
+};
 use crate::SandboxConfig;
 
 /// A record the API lists by change sequence.
@@ -45,7 +48,10 @@ struct Table<T> {
 
 impl<T: Versioned> Table<T> {
     fn new() -> Self {
-        Table { rows: HashMap::new(), by_seq: BTreeMap::new() }
+        Table {
+            rows: HashMap::new(),
+            by_seq: BTreeMap::new(),
+        }
     }
 
     fn put(&mut self, seq: u64, row: T) {
@@ -151,7 +157,9 @@ impl ApState {
     }
 
     pub(crate) fn touch_invoice(&mut self, id: &str, days: i64) -> bool {
-        let Some(mut inv) = self.invoices.get(id).cloned() else { return false };
+        let Some(mut inv) = self.invoices.get(id).cloned() else {
+            return false;
+        };
         if let Ok(d) = inv.due_date.parse::<chrono::NaiveDate>() {
             inv.due_date = (d + Duration::days(days)).to_string();
         }
@@ -162,7 +170,9 @@ impl ApState {
     }
 
     pub(crate) fn touch_approval(&mut self, id: &str) -> bool {
-        let Some(mut step) = self.approvals.get(id).cloned() else { return false };
+        let Some(mut step) = self.approvals.get(id).cloned() else {
+            return false;
+        };
         step.bump(&ts(Utc::now()));
         let seq = self.next_seq();
         self.approvals.put(seq, step);
@@ -170,12 +180,30 @@ impl ApState {
     }
 
     /// Applies a decision to a pending step: moves the chain on and updates the invoice.
-    fn decide(&mut self, id: &str, req: &DecisionRequest, if_match: Option<i64>) -> Result<ApprovalStep, (StatusCode, ApiError)> {
-        let err = |status: StatusCode, code: &str, message: String, current: Option<ApprovalStep>| {
-            (status, ApiError { error: code.into(), message, current })
-        };
+    fn decide(
+        &mut self,
+        id: &str,
+        req: &DecisionRequest,
+        if_match: Option<i64>,
+    ) -> Result<ApprovalStep, (StatusCode, ApiError)> {
+        let err =
+            |status: StatusCode, code: &str, message: String, current: Option<ApprovalStep>| {
+                (
+                    status,
+                    ApiError {
+                        error: code.into(),
+                        message,
+                        current,
+                    },
+                )
+            };
         let Some(step) = self.approvals.get(id).cloned() else {
-            return Err(err(StatusCode::NOT_FOUND, "not_found", format!("approval step {id} does not exist"), None));
+            return Err(err(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("approval step {id} does not exist"),
+                None,
+            ));
         };
         if let Some(v) = if_match {
             if v != step.version {
@@ -183,26 +211,54 @@ impl ApState {
                     "approval step {id} changed since you saw it (your version {v}, current {}; status {})",
                     step.version, step.status
                 );
-                return Err(err(StatusCode::CONFLICT, "version_conflict", msg, Some(step)));
+                return Err(err(
+                    StatusCode::CONFLICT,
+                    "version_conflict",
+                    msg,
+                    Some(step),
+                ));
             }
         }
         if step.status != "pending" {
-            let by = step.decided_by.clone().unwrap_or_else(|| "someone else".into());
+            let by = step
+                .decided_by
+                .clone()
+                .unwrap_or_else(|| "someone else".into());
             let msg = format!("approval step {id} is already {} (by {by})", step.status);
-            return Err(err(StatusCode::UNPROCESSABLE_ENTITY, "not_pending", msg, Some(step)));
+            return Err(err(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "not_pending",
+                msg,
+                Some(step),
+            ));
         }
         if step.approver_id != req.actor_id {
             let msg = format!("{} is not the approver of step {id}", req.actor_id);
-            return Err(err(StatusCode::UNPROCESSABLE_ENTITY, "not_approver", msg, Some(step)));
+            return Err(err(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "not_approver",
+                msg,
+                Some(step),
+            ));
         }
         let status = match req.decision.as_str() {
             "approve" => "approved",
             "reject" if req.comment.as_deref().is_some_and(|c| !c.trim().is_empty()) => "rejected",
             "reject" => {
-                return Err(err(StatusCode::UNPROCESSABLE_ENTITY, "comment_required", "a rejection needs a comment".into(), Some(step)))
+                return Err(err(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "comment_required",
+                    "a rejection needs a comment".into(),
+                    Some(step),
+                ))
             }
             other => {
-                return Err(err(StatusCode::UNPROCESSABLE_ENTITY, "invalid_decision", format!("unknown decision {other:?}"), Some(step)))
+                return Err(err(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_decision",
+                    format!("unknown decision {other:?}"),
+                    Some(step),
+                ))
             }
         };
         let now = ts(Utc::now());
@@ -266,7 +322,15 @@ pub(crate) fn router(state: Shared) -> Router {
 }
 
 fn api_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    (status, Json(ApiError { error: code.into(), message: message.into(), current: None })).into_response()
+    (
+        status,
+        Json(ApiError {
+            error: code.into(),
+            message: message.into(),
+            current: None,
+        }),
+    )
+        .into_response()
 }
 
 /// Authentication and injected faults, checked before every API call.
@@ -274,14 +338,27 @@ fn gate(state: &mut ApState, headers: &HeaderMap) -> Result<(), Response> {
     let key = headers
         .get("x-api-key")
         .and_then(|v| v.to_str().ok())
-        .or_else(|| headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")));
+        .or_else(|| {
+            headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+        });
     if key != Some(state.api_key.as_str()) {
-        return Err(api_error(StatusCode::UNAUTHORIZED, "unauthorized", "missing or invalid API key"));
+        return Err(api_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "missing or invalid API key",
+        ));
     }
     if !state.faults.fail_next.is_empty() {
         let code = state.faults.fail_next.remove(0);
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-        let mut resp = api_error(status, "injected_fault", format!("sandbox fault mode answered {code}"));
+        let mut resp = api_error(
+            status,
+            "injected_fault",
+            format!("sandbox fault mode answered {code}"),
+        );
         if let Some(secs) = state.faults.retry_after_secs {
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                 resp.headers_mut().insert("retry-after", v);
@@ -311,18 +388,32 @@ macro_rules! listed {
 }
 listed!(User => users, Entity => entities, Supplier => suppliers, Invoice => invoices, ApprovalStep => approvals);
 
-async fn list<T: Listed>(State(state): State<Shared>, headers: HeaderMap, Query(p): Query<ListParams>) -> Response {
+async fn list<T: Listed>(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(p): Query<ListParams>,
+) -> Response {
     let mut s = lock(&state);
     if let Err(resp) = gate(&mut s, &headers) {
         return resp;
     }
     let after = match p.cursor.as_deref().map(str::parse::<u64>).transpose() {
         Ok(c) => c.unwrap_or(0),
-        Err(_) => return api_error(StatusCode::BAD_REQUEST, "invalid_cursor", "cursor must come from a previous page"),
+        Err(_) => {
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_cursor",
+                "cursor must come from a previous page",
+            )
+        }
     };
     let limit = p.limit.unwrap_or(200).clamp(1, 1000);
     let (rows, last, has_more) = T::table(&s).page(after, limit);
-    let page = Page { data: rows, next_cursor: last.to_string(), has_more };
+    let page = Page {
+        data: rows,
+        next_cursor: last.to_string(),
+        has_more,
+    };
     let mut body = match serde_json::to_value(&page) {
         Ok(v) => v,
         Err(e) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
@@ -331,7 +422,12 @@ async fn list<T: Listed>(State(state): State<Shared>, headers: HeaderMap, Query(
         s.faults.broken_pages -= 1;
         let text = body.to_string();
         let cut = text.len() / 2;
-        return (StatusCode::OK, [("content-type", "application/json")], text[..cut].to_string()).into_response();
+        return (
+            StatusCode::OK,
+            [("content-type", "application/json")],
+            text[..cut].to_string(),
+        )
+            .into_response();
     }
     if s.faults.malformed_records > 0 {
         if let Some(first) = body["data"].get_mut(0) {
@@ -354,17 +450,36 @@ async fn decision(
     if let Err(resp) = gate(&mut s, &headers) {
         return resp;
     }
-    let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string) else {
-        return api_error(StatusCode::BAD_REQUEST, "idempotency_key_required", "writes need an Idempotency-Key header");
+    let Some(key) = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+    else {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "idempotency_key_required",
+            "writes need an Idempotency-Key header",
+        );
     };
     if let Some(stored) = s.idempotency.get(&key) {
-        return (stored.status, [("idempotent-replayed", "true")], Json(stored.body.clone())).into_response();
+        return (
+            stored.status,
+            [("idempotent-replayed", "true")],
+            Json(stored.body.clone()),
+        )
+            .into_response();
     }
     let if_match = match headers.get("if-match").and_then(|v| v.to_str().ok()) {
         None => None,
         Some(v) => match v.trim().trim_matches('"').parse::<i64>() {
             Ok(n) => Some(n),
-            Err(_) => return api_error(StatusCode::BAD_REQUEST, "invalid_if_match", "If-Match must be a version number"),
+            Err(_) => {
+                return api_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_if_match",
+                    "If-Match must be a version number",
+                )
+            }
         },
     };
     let req: DecisionRequest = match serde_json::from_slice(&body) {
@@ -389,7 +504,13 @@ async fn decision(
         Ok(v) => v,
         Err(e) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
     };
-    s.idempotency.insert(key, Stored { status, body: value.clone() });
+    s.idempotency.insert(
+        key,
+        Stored {
+            status,
+            body: value.clone(),
+        },
+    );
     (status, Json(value)).into_response()
 }
 

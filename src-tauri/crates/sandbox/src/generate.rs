@@ -70,7 +70,14 @@ const ENTITIES: &[EntitySpec] = &[
         name: "Nordwind Handels GmbH",
         currency: "EUR",
         tz: "Europe/Berlin",
-        holidays: &["2026-10-03", "2026-12-24", "2026-12-25", "2026-12-26", "2026-12-31", "2027-01-01"],
+        holidays: &[
+            "2026-10-03",
+            "2026-12-24",
+            "2026-12-25",
+            "2026-12-26",
+            "2026-12-31",
+            "2027-01-01",
+        ],
     },
     EntitySpec {
         code: "FR01",
@@ -84,7 +91,14 @@ const ENTITIES: &[EntitySpec] = &[
         name: "Harbor Supply Inc.",
         currency: "USD",
         tz: "America/New_York",
-        holidays: &["2026-10-12", "2026-11-11", "2026-11-26", "2026-11-27", "2026-12-25", "2027-01-01"],
+        holidays: &[
+            "2026-10-12",
+            "2026-11-11",
+            "2026-11-26",
+            "2026-11-27",
+            "2026-12-25",
+            "2027-01-01",
+        ],
     },
 ];
 
@@ -124,15 +138,25 @@ pub fn generate(seed: u64, size: Size, now: DateTime<Utc>) -> Generated {
             User {
                 id: format!("U{:03}", i + 1),
                 name: format!("{first} {last}"),
-                email: format!("{}.{}@example.com", first.to_lowercase(), last.to_lowercase().replace('í', "i")),
+                email: format!(
+                    "{}.{}@example.com",
+                    first.to_lowercase(),
+                    last.to_lowercase().replace('í', "i")
+                ),
                 roles: roles.into_iter().map(String::from).collect(),
                 version: 1,
                 updated_at: stamp.clone(),
             }
         })
         .collect();
-    let approvers: Vec<&User> = users.iter().filter(|u| u.roles.iter().any(|r| r == "approver")).collect();
-    let clerks: Vec<&User> = users.iter().filter(|u| u.roles.iter().any(|r| r == "ap_clerk")).collect();
+    let approvers: Vec<&User> = users
+        .iter()
+        .filter(|u| u.roles.iter().any(|r| r == "approver"))
+        .collect();
+    let clerks: Vec<&User> = users
+        .iter()
+        .filter(|u| u.roles.iter().any(|r| r == "ap_clerk"))
+        .collect();
 
     let entities: Vec<Entity> = ENTITIES
         .iter()
@@ -163,13 +187,19 @@ pub fn generate(seed: u64, size: Size, now: DateTime<Utc>) -> Generated {
             let name = if i < SUPPLIER_STEMS.len() * SUPPLIER_TRADES.len() {
                 format!("{stem} {trade} {suffix}")
             } else {
-                format!("{stem} {trade} {} {suffix}", i / (SUPPLIER_STEMS.len() * SUPPLIER_TRADES.len()) + 1)
+                format!(
+                    "{stem} {trade} {} {suffix}",
+                    i / (SUPPLIER_STEMS.len() * SUPPLIER_TRADES.len()) + 1
+                )
             };
             Supplier {
                 id: format!("S{:05}", i + 1),
                 name,
                 country: country.into(),
-                bank_account: Some(format!("{country}** **** **** {:04}", rng.gen_range(0..10_000))),
+                bank_account: Some(format!(
+                    "{country}** **** **** {:04}",
+                    rng.gen_range(0..10_000)
+                )),
                 on_hold: rng.gen_ratio(1, 40),
                 version: 1,
                 updated_at: stamp.clone(),
@@ -184,7 +214,11 @@ pub fn generate(seed: u64, size: Size, now: DateTime<Utc>) -> Generated {
         let entity = &entities[rng.gen_range(0..entities.len())];
         let supplier = &suppliers[rng.gen_range(0..suppliers.len())];
         // Ages up to ~30 business days; skewed young, as real queues are.
-        let age: i64 = if rng.gen_ratio(1, 3) { rng.gen_range(0..4) } else { rng.gen_range(0..32) };
+        let age: i64 = if rng.gen_ratio(1, 3) {
+            rng.gen_range(0..4)
+        } else {
+            rng.gen_range(0..32)
+        };
         let received = weekdays_back(today, age);
         let invoice_date = received - Duration::days(rng.gen_range(1..6));
         let due_date = invoice_date + Duration::days([14, 30, 30, 45, 60][rng.gen_range(0..5)]);
@@ -194,7 +228,8 @@ pub fn generate(seed: u64, size: Size, now: DateTime<Utc>) -> Generated {
         for l in 0..line_count {
             let (desc, account, cc) = LINE_ITEMS[rng.gen_range(0..LINE_ITEMS.len())];
             let quantity = rng.gen_range(1..=40i64);
-            let unit_minor = rng.gen_range(500..250_000i64) / if rng.gen_ratio(1, 3) { 10 } else { 1 };
+            let unit_minor =
+                rng.gen_range(500..250_000i64) / if rng.gen_ratio(1, 3) { 10 } else { 1 };
             let amount = quantity * unit_minor;
             total += amount;
             lines.push(InvoiceLine {
@@ -217,13 +252,20 @@ pub fn generate(seed: u64, size: Size, now: DateTime<Utc>) -> Generated {
         // Most invoices wait at their first step; some have moved on; some are done.
         let done_extra = usize::from(rng.gen_ratio(1, 6));
         let current = rng.gen_range(0..steps.len() + done_extra);
-        let assigned_at = received.and_hms_opt(rng.gen_range(7..17), rng.gen_range(0..60), 0).map(|t| t.and_utc()).unwrap_or(now);
+        let assigned_at = received
+            .and_hms_opt(rng.gen_range(7..17), rng.gen_range(0..60), 0)
+            .map(|t| t.and_utc())
+            .unwrap_or(now);
         let mut chain_approvers = Vec::new();
         for (s, step_name) in steps.iter().enumerate() {
             let approver = approvers[(n + s * 3 + rng.gen_range(0..2)) % approvers.len()];
             chain_approvers.push(approver.id.clone());
             let (status, decided_at, decided_by) = match s.cmp(&current) {
-                std::cmp::Ordering::Less => ("approved", Some(ts(assigned_at - Duration::days(1))), Some(approver.id.clone())),
+                std::cmp::Ordering::Less => (
+                    "approved",
+                    Some(ts(assigned_at - Duration::days(1))),
+                    Some(approver.id.clone()),
+                ),
                 std::cmp::Ordering::Equal => ("pending", None, None),
                 std::cmp::Ordering::Greater => ("waiting", None, None),
             };
@@ -248,18 +290,28 @@ pub fn generate(seed: u64, size: Size, now: DateTime<Utc>) -> Generated {
         if current < steps.len() && rng.gen_ratio(1, 25) {
             created_by = chain_approvers[current].clone();
         }
-        let status = if current >= steps.len() { "approved" } else { "pending_approval" };
+        let status = if current >= steps.len() {
+            "approved"
+        } else {
+            "pending_approval"
+        };
         invoices.push(Invoice {
             id: invoice_id,
             entity: entity.code.clone(),
             supplier_id: supplier.id.clone(),
-            number: format!("{}-{}", &supplier.name[..2].to_uppercase(), 10_000 + rng.gen_range(0..90_000)),
+            number: format!(
+                "{}-{}",
+                &supplier.name[..2].to_uppercase(),
+                10_000 + rng.gen_range(0..90_000)
+            ),
             invoice_date: invoice_date.to_string(),
             due_date: due_date.to_string(),
             currency: entity.currency.clone(),
             total: money(total),
             status: status.into(),
-            po_number: rng.gen_ratio(2, 3).then(|| format!("PO-{}", 400_000 + rng.gen_range(0..100_000))),
+            po_number: rng
+                .gen_ratio(2, 3)
+                .then(|| format!("PO-{}", 400_000 + rng.gen_range(0..100_000))),
             created_by: Some(created_by),
             coded_by: Some(clerks[rng.gen_range(0..clerks.len())].id.clone()),
             lines,
@@ -267,5 +319,11 @@ pub fn generate(seed: u64, size: Size, now: DateTime<Utc>) -> Generated {
             updated_at: stamp.clone(),
         });
     }
-    Generated { users, entities, suppliers, invoices, approvals }
+    Generated {
+        users,
+        entities,
+        suppliers,
+        invoices,
+        approvals,
+    }
 }

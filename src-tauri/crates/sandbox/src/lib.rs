@@ -25,7 +25,10 @@ pub use wire::DecisionRecord;
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -48,8 +51,12 @@ impl Sandbox {
     /// Generates the data and serves it on `bind` (use port 0 for a free port).
     pub async fn start(config: SandboxConfig, bind: SocketAddr) -> Result<Sandbox, SandboxError> {
         let state = Arc::new(Mutex::new(ap::ApState::generate(&config)));
-        let listener = TcpListener::bind(bind).await.map_err(|source| SandboxError::Bind { addr: bind, source })?;
-        let addr = listener.local_addr().map_err(|source| SandboxError::Bind { addr: bind, source })?;
+        let listener = TcpListener::bind(bind)
+            .await
+            .map_err(|source| SandboxError::Bind { addr: bind, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| SandboxError::Bind { addr: bind, source })?;
         let (stop, stopped) = oneshot::channel::<()>();
         let app = ap::router(state.clone());
         tokio::spawn(async move {
@@ -61,7 +68,11 @@ impl Sandbox {
             }
         });
         tracing::info!(%addr, "AP sandbox listening");
-        Ok(Sandbox { addr, state, _stop: stop })
+        Ok(Sandbox {
+            addr,
+            state,
+            _stop: stop,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {

@@ -174,19 +174,33 @@ macro_rules! queue_query {
 }
 
 fn like_pattern(search: &Option<String>) -> Option<String> {
-    search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| {
-        let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        format!("%{escaped}%")
-    })
+    search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let escaped = s
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        })
 }
 
 pub async fn page(store: &Store, req: &QueueRequest) -> Result<QueuePage> {
-    let (lo, hi) = req.filter.bucket.map(AgingBucket::range).unwrap_or((i64::MIN, i64::MAX));
+    let (lo, hi) = req
+        .filter
+        .bucket
+        .map(AgingBucket::range)
+        .unwrap_or((i64::MIN, i64::MAX));
     let search = like_pattern(&req.filter.search);
     let after = req
         .after
         .as_deref()
-        .map(|c| serde_json::from_str::<Cursor>(c).map_err(|e| StoreError::Conflict(format!("invalid page cursor: {e}"))))
+        .map(|c| {
+            serde_json::from_str::<Cursor>(c)
+                .map_err(|e| StoreError::Conflict(format!("invalid page cursor: {e}")))
+        })
         .transpose()?;
     let (a_int, a_text, a_key) = match after {
         Some(Cursor(i, t, k)) => (Some(i), Some(t), Some(k)),
@@ -195,13 +209,39 @@ pub async fn page(store: &Store, req: &QueueRequest) -> Result<QueuePage> {
     let limit = req.limit.clamp(1, 500);
     let sort = req.sort.as_str();
     let rows = if req.descending {
-        queue_query!("<", "DESC", sort, req.approver_id, req.filter.entity, lo, hi, search, a_int, a_text, a_key, limit)
-            .fetch_all(store.reader())
-            .await?
+        queue_query!(
+            "<",
+            "DESC",
+            sort,
+            req.approver_id,
+            req.filter.entity,
+            lo,
+            hi,
+            search,
+            a_int,
+            a_text,
+            a_key,
+            limit
+        )
+        .fetch_all(store.reader())
+        .await?
     } else {
-        queue_query!(">", "ASC", sort, req.approver_id, req.filter.entity, lo, hi, search, a_int, a_text, a_key, limit)
-            .fetch_all(store.reader())
-            .await?
+        queue_query!(
+            ">",
+            "ASC",
+            sort,
+            req.approver_id,
+            req.filter.entity,
+            lo,
+            hi,
+            search,
+            a_int,
+            a_text,
+            a_key,
+            limit
+        )
+        .fetch_all(store.reader())
+        .await?
     };
     let total = sqlx::query_scalar!(
         r#"SELECT COUNT(*) AS "n!: i64"
@@ -228,14 +268,20 @@ pub async fn page(store: &Store, req: &QueueRequest) -> Result<QueuePage> {
     .await?;
     let next_cursor = if rows.len() as i64 == limit {
         rows.last()
-            .map(|r| serde_json::to_string(&Cursor(r.sort_int, r.sort_text.clone(), r.row_key.clone())))
+            .map(|r| {
+                serde_json::to_string(&Cursor(r.sort_int, r.sort_text.clone(), r.row_key.clone()))
+            })
             .transpose()
             .map_err(|e| StoreError::corrupt("approvals", "cursor", e))?
     } else {
         None
     };
     let rows = rows.into_iter().map(to_row).collect::<Result<Vec<_>>>()?;
-    Ok(QueuePage { rows, next_cursor, total })
+    Ok(QueuePage {
+        rows,
+        next_cursor,
+        total,
+    })
 }
 
 fn to_row(r: Raw) -> Result<QueueRow> {
@@ -272,7 +318,11 @@ fn to_row(r: Raw) -> Result<QueueRow> {
         amount: Money::from_minor(r.total_minor, currency),
         invoice_date: r.invoice_date,
         due_date: r.due_date,
-        assigned_on: r.assigned_at.get(..10).unwrap_or(&r.assigned_at).to_string(),
+        assigned_on: r
+            .assigned_at
+            .get(..10)
+            .unwrap_or(&r.assigned_at)
+            .to_string(),
         age_business_days: r.age.max(0),
         bucket: AgingBucket::from_business_days(r.age),
         step: r.step,
@@ -300,7 +350,11 @@ pub struct EntityAging {
 }
 
 /// Counts and exact sums per entity, currency and bucket of the approver's pending steps.
-pub async fn aging_summary(store: &Store, approver_id: &str, filter: &QueueFilter) -> Result<Vec<EntityAging>> {
+pub async fn aging_summary(
+    store: &Store,
+    approver_id: &str,
+    filter: &QueueFilter,
+) -> Result<Vec<EntityAging>> {
     let search = like_pattern(&filter.search);
     let rows = sqlx::query!(
         r#"SELECT e.code AS "code!", e.name AS "name!", i.currency AS "currency!: String",
@@ -331,7 +385,9 @@ pub async fn aging_summary(store: &Store, approver_id: &str, filter: &QueueFilte
             .ok()
             .filter(|b| *b < AgingBucket::ALL.len())
             .ok_or_else(|| StoreError::corrupt("approvals", "bucket", r.bucket))?;
-        let fresh = out.last().is_none_or(|last| last.entity_code != r.code || last.currency != currency);
+        let fresh = out
+            .last()
+            .is_none_or(|last| last.entity_code != r.code || last.currency != currency);
         if fresh {
             out.push(EntityAging {
                 entity_code: r.code.clone(),
@@ -339,7 +395,11 @@ pub async fn aging_summary(store: &Store, approver_id: &str, filter: &QueueFilte
                 currency,
                 cells: AgingBucket::ALL
                     .iter()
-                    .map(|b| BucketCell { bucket: *b, count: 0, amount: Money::zero(currency) })
+                    .map(|b| BucketCell {
+                        bucket: *b,
+                        count: 0,
+                        amount: Money::zero(currency),
+                    })
                     .collect(),
             });
         }

@@ -34,13 +34,20 @@ pub async fn save(store: &Store, c: &Connection) -> Result<()> {
 }
 
 pub async fn list(store: &Store) -> Result<Vec<Connection>> {
-    Ok(sqlx::query_as!(Connection, "SELECT id, kind, name, base_url, secret_ref FROM connections ORDER BY id")
-        .fetch_all(store.reader())
-        .await?)
+    Ok(sqlx::query_as!(
+        Connection,
+        "SELECT id, kind, name, base_url, secret_ref FROM connections ORDER BY id"
+    )
+    .fetch_all(store.reader())
+    .await?)
 }
 
 pub async fn get(store: &Store, id: &str) -> Result<Option<Connection>> {
-    Ok(sqlx::query_as!(Connection, "SELECT id, kind, name, base_url, secret_ref FROM connections WHERE id = ?", id)
-        .fetch_optional(store.reader())
-        .await?)
+    Ok(sqlx::query_as!(
+        Connection,
+        "SELECT id, kind, name, base_url, secret_ref FROM connections WHERE id = ?",
+        id
+    )
+    .fetch_optional(store.reader())
+    .await?)
 }

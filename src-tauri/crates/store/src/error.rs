@@ -7,7 +7,11 @@ pub enum StoreError {
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is invalid in {table}.{column}: {reason}")]
-    Corrupt { table: &'static str, column: &'static str, reason: String },
+    Corrupt {
+        table: &'static str,
+        column: &'static str,
+        reason: String,
+    },
     #[error("{0} not found")]
     NotFound(String),
     #[error("conflict: {0}")]
@@ -17,7 +21,15 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub(crate) fn corrupt(table: &'static str, column: &'static str, reason: impl ToString) -> Self {
-        StoreError::Corrupt { table, column, reason: reason.to_string() }
+    pub(crate) fn corrupt(
+        table: &'static str,
+        column: &'static str,
+        reason: impl ToString,
+    ) -> Self {
+        StoreError::Corrupt {
+            table,
+            column,
+            reason: reason.to_string(),
+        }
     }
 }

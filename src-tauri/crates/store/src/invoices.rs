@@ -57,7 +57,11 @@ pub async fn upsert(tx: &mut SqliteConnection, inv: &Invoice) -> Result<bool> {
     .execute(&mut *tx)
     .await?;
     for l in &inv.lines {
-        let (qty, price, amount) = (l.quantity.to_string(), l.unit_price.amount().to_string(), l.amount.to_minor()?);
+        let (qty, price, amount) = (
+            l.quantity.to_string(),
+            l.unit_price.amount().to_string(),
+            l.amount.to_minor()?,
+        );
         sqlx::query!(
             "INSERT INTO invoice_lines (connection_id, invoice_external_id, line_no, description, quantity, unit_price,
                  amount_minor, gl_account, cost_center)
@@ -124,14 +128,22 @@ async fn load(store: &Store, only: Option<(&str, &str)>) -> Result<Vec<Invoice>>
                 connection_id: r.connection_id,
                 external_id: r.external_id,
                 source_version: r.source_version,
-                source_updated_at: parse_ts(&r.source_updated_at).map_err(|e| corrupt("source_updated_at")(e.to_string()))?,
-                fetched_at: parse_ts(&r.fetched_at).map_err(|e| corrupt("fetched_at")(e.to_string()))?,
+                source_updated_at: parse_ts(&r.source_updated_at)
+                    .map_err(|e| corrupt("source_updated_at")(e.to_string()))?,
+                fetched_at: parse_ts(&r.fetched_at)
+                    .map_err(|e| corrupt("fetched_at")(e.to_string()))?,
             },
             entity_code: r.entity_code,
             supplier_external_id: r.supplier_external_id,
             number: r.number,
-            invoice_date: r.invoice_date.parse().map_err(|e: chrono::ParseError| corrupt("invoice_date")(e.to_string()))?,
-            due_date: r.due_date.parse().map_err(|e: chrono::ParseError| corrupt("due_date")(e.to_string()))?,
+            invoice_date: r
+                .invoice_date
+                .parse()
+                .map_err(|e: chrono::ParseError| corrupt("invoice_date")(e.to_string()))?,
+            due_date: r
+                .due_date
+                .parse()
+                .map_err(|e: chrono::ParseError| corrupt("due_date")(e.to_string()))?,
             total: Money::from_minor(r.total_minor, currency),
             status: InvoiceStatus::parse(&r.status)?,
             po_number: r.po_number,
@@ -142,7 +154,10 @@ async fn load(store: &Store, only: Option<(&str, &str)>) -> Result<Vec<Invoice>>
         // Lines of invoices before this one in the order were skipped by the filter or are orphans.
         while let Some(l) = lines.peek() {
             let key = (l.connection_id.as_str(), l.invoice_external_id.as_str());
-            let this = (inv.provenance.connection_id.as_str(), inv.provenance.external_id.as_str());
+            let this = (
+                inv.provenance.connection_id.as_str(),
+                inv.provenance.external_id.as_str(),
+            );
             if key < this {
                 lines.next();
                 continue;

@@ -36,7 +36,11 @@ impl ActionStatus {
             "delivering" => Ok(ActionStatus::Delivering),
             "delivered" => Ok(ActionStatus::Delivered),
             "refused" => Ok(ActionStatus::Refused),
-            other => Err(StoreError::corrupt("outbox", "status", format!("unknown status {other:?}"))),
+            other => Err(StoreError::corrupt(
+                "outbox",
+                "status",
+                format!("unknown status {other:?}"),
+            )),
         }
     }
 }
@@ -131,7 +135,10 @@ pub async fn enqueue(store: &Store, a: &NewAction, now: DateTime<Utc>) -> Result
     .fetch_one(&mut *tx)
     .await?;
     if open > 0 {
-        return Err(StoreError::Conflict(format!("an action on {} is already queued", a.target_external_id)));
+        return Err(StoreError::Conflict(format!(
+            "an action on {} is already queued",
+            a.target_external_id
+        )));
     }
     sqlx::query!(
         "INSERT INTO outbox (id, idempotency_key, connection_id, kind, target_external_id, payload, if_match, actor_id,
@@ -152,7 +159,9 @@ pub async fn enqueue(store: &Store, a: &NewAction, now: DateTime<Utc>) -> Result
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    get(store, &id).await?.ok_or_else(|| StoreError::NotFound(format!("outbox action {id}")))
+    get(store, &id)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("outbox action {id}")))
 }
 
 pub async fn get(store: &Store, id: &str) -> Result<Option<OutboxAction>> {
@@ -198,7 +207,12 @@ pub async fn mark_delivering(store: &Store, id: &str, now: DateTime<Utc>) -> Res
     Ok(())
 }
 
-pub async fn mark_delivered(store: &Store, id: &str, http_status: i64, now: DateTime<Utc>) -> Result<()> {
+pub async fn mark_delivered(
+    store: &Store,
+    id: &str,
+    http_status: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let now = format_ts(now);
     sqlx::query!(
         "UPDATE outbox SET status = 'delivered', source_status = ?, last_error = NULL, delivered_at = ?, updated_at = ?
@@ -214,7 +228,13 @@ pub async fn mark_delivered(store: &Store, id: &str, http_status: i64, now: Date
 }
 
 /// A transient failure: keep the action and try again at `next_at`.
-pub async fn retry_later(store: &Store, id: &str, error: &str, next_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
+pub async fn retry_later(
+    store: &Store,
+    id: &str,
+    error: &str,
+    next_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let (next_at, now) = (format_ts(next_at), format_ts(now));
     sqlx::query!(
         "UPDATE outbox SET status = 'queued', last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
@@ -229,7 +249,13 @@ pub async fn retry_later(store: &Store, id: &str, error: &str, next_at: DateTime
 }
 
 /// A final answer from the source that the action cannot be applied as asked.
-pub async fn refuse(store: &Store, id: &str, http_status: i64, message: &str, now: DateTime<Utc>) -> Result<()> {
+pub async fn refuse(
+    store: &Store,
+    id: &str,
+    http_status: i64,
+    message: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let now = format_ts(now);
     sqlx::query!(
         "UPDATE outbox SET status = 'refused', source_status = ?, source_message = ?, updated_at = ? WHERE id = ?",
@@ -257,7 +283,9 @@ pub async fn dismiss(store: &Store, id: &str, actor_id: &str, now: DateTime<Utc>
     .execute(store.writer())
     .await?;
     if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound(format!("a finished action {id} of yours")));
+        return Err(StoreError::NotFound(format!(
+            "a finished action {id} of yours"
+        )));
     }
     Ok(())
 }
@@ -277,5 +305,8 @@ pub async fn counts(store: &Store) -> Result<OutboxCounts> {
     )
     .fetch_one(store.reader())
     .await?;
-    Ok(OutboxCounts { pending: r.pending, refused: r.refused })
+    Ok(OutboxCounts {
+        pending: r.pending,
+        refused: r.refused,
+    })
 }

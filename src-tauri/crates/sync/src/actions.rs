@@ -5,7 +5,7 @@ use domain::approval::authorize_decision;
 use domain::Decision;
 use serde_json::json;
 use store::outbox::{NewAction, OutboxAction};
-use tracing::{info, info_span};
+use tracing::{info, info_span, Instrument};
 
 use crate::{Engine, SyncError};
 
@@ -22,13 +22,34 @@ impl Engine {
         decision: Decision,
         reason: Option<&str>,
     ) -> Result<OutboxAction, SyncError> {
-        let _span = info_span!("action", kind = APPROVAL_DECISION, actor = actor_id, approval = approval_id).entered();
+        let span = info_span!(
+            "action",
+            kind = APPROVAL_DECISION,
+            actor = actor_id,
+            approval = approval_id
+        );
+        self.decide_in_span(actor_id, connection_id, approval_id, decision, reason)
+            .instrument(span)
+            .await
+    }
+
+    async fn decide_in_span(
+        &self,
+        actor_id: &str,
+        connection_id: &str,
+        approval_id: &str,
+        decision: Decision,
+        reason: Option<&str>,
+    ) -> Result<OutboxAction, SyncError> {
         let approval = store::approvals::get(&self.store, connection_id, approval_id)
             .await?
             .ok_or_else(|| SyncError::NotFound(format!("approval {approval_id}")))?;
-        let invoice = store::invoices::get(&self.store, connection_id, &approval.invoice_external_id)
-            .await?
-            .ok_or_else(|| SyncError::NotFound(format!("invoice {}", approval.invoice_external_id)))?;
+        let invoice =
+            store::invoices::get(&self.store, connection_id, &approval.invoice_external_id)
+                .await?
+                .ok_or_else(|| {
+                    SyncError::NotFound(format!("invoice {}", approval.invoice_external_id))
+                })?;
         authorize_decision(actor_id, &approval, &invoice, decision, reason)?;
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         let action = store::outbox::enqueue(

@@ -20,20 +20,35 @@ pub(crate) async fn apply(
         Record::Entity(e) => store::entities::upsert(tx, e, now).await?,
         Record::Supplier(s) => store::suppliers::upsert(tx, s).await?,
         Record::Invoice(i) => store::invoices::upsert(tx, i).await?,
-        Record::Approval { approval, entity_code } => {
-            let key = (approval.provenance.connection_id.clone(), entity_code.clone());
+        Record::Approval {
+            approval,
+            entity_code,
+        } => {
+            let key = (
+                approval.provenance.connection_id.clone(),
+                entity_code.clone(),
+            );
             let Some(entity) = entities.get(&key) else {
-                return Ok(Err(format!("approval {} names unknown entity {entity_code}", approval.provenance.external_id)));
+                return Ok(Err(format!(
+                    "approval {} names unknown entity {entity_code}",
+                    approval.provenance.external_id
+                )));
             };
             // Ages count on the entity's calendar from the local day the step was assigned.
             let assigned_ordinal = entity.calendar.ordinal(entity.today(approval.assigned_at));
-            let rec = ApprovalRecord { approval: approval.clone(), entity_code: entity_code.clone(), assigned_ordinal };
+            let rec = ApprovalRecord {
+                approval: approval.clone(),
+                entity_code: entity_code.clone(),
+                assigned_ordinal,
+            };
             store::approvals::upsert(tx, &rec).await?
         }
     }))
 }
 
-pub(crate) async fn entity_map(store: &store::Store) -> Result<HashMap<(String, String), LegalEntity>, store::StoreError> {
+pub(crate) async fn entity_map(
+    store: &store::Store,
+) -> Result<HashMap<(String, String), LegalEntity>, store::StoreError> {
     Ok(store::entities::list(store)
         .await?
         .into_iter()

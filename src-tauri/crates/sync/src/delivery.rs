@@ -34,12 +34,19 @@ impl Engine {
             return Ok(report);
         }
         let connections: HashMap<String, store::connections::Connection> =
-            store::connections::list(&self.store).await?.into_iter().map(|c| (c.id.clone(), c)).collect();
+            store::connections::list(&self.store)
+                .await?
+                .into_iter()
+                .map(|c| (c.id.clone(), c))
+                .collect();
         for action in due {
             let span = info_span!("action_delivery", action = %action.id, kind = %action.kind, target = %action.target_external_id);
             let result = async {
                 let Some(conn) = connections.get(&action.connection_id) else {
-                    return Err(SyncError::NotFound(format!("connection {}", action.connection_id)));
+                    return Err(SyncError::NotFound(format!(
+                        "connection {}",
+                        action.connection_id
+                    )));
                 };
                 outbox::mark_delivering(&self.store, &action.id, Utc::now()).await?;
                 self.deliver_one(conn, &action).await
@@ -53,7 +60,8 @@ impl Engine {
                     report.retrying += 1;
                     let next = Utc::now() + retry_delay(action.attempts + 1);
                     warn!(action = %action.id, error = %e, %next, "delivery failed, will retry");
-                    outbox::retry_later(&self.store, &action.id, &e.to_string(), next, Utc::now()).await?;
+                    outbox::retry_later(&self.store, &action.id, &e.to_string(), next, Utc::now())
+                        .await?;
                 }
             }
         }
@@ -61,19 +69,34 @@ impl Engine {
     }
 
     /// Returns Ok(true) when applied, Ok(false) when refused by the source.
-    async fn deliver_one(&self, conn: &store::connections::Connection, action: &OutboxAction) -> Result<bool, SyncError> {
+    async fn deliver_one(
+        &self,
+        conn: &store::connections::Connection,
+        action: &OutboxAction,
+    ) -> Result<bool, SyncError> {
         if action.kind != APPROVAL_DECISION {
-            return Err(SyncError::Invalid(format!("no delivery for action kind {}", action.kind)));
+            return Err(SyncError::Invalid(format!(
+                "no delivery for action kind {}",
+                action.kind
+            )));
         }
         let client = self.client(conn)?;
-        let payload: serde_json::Value =
-            serde_json::from_str(&action.payload).map_err(|e| SyncError::Invalid(format!("action payload: {e}")))?;
+        let payload: serde_json::Value = serde_json::from_str(&action.payload)
+            .map_err(|e| SyncError::Invalid(format!("action payload: {e}")))?;
         let body = serde_json::json!({
             "decision": payload["decision"],
             "comment": payload["comment"],
             "actor_id": payload["actor_id"],
         });
-        match client.post_decision(&action.target_external_id, &action.idempotency_key, action.if_match, &body).await? {
+        match client
+            .post_decision(
+                &action.target_external_id,
+                &action.idempotency_key,
+                action.if_match,
+                &body,
+            )
+            .await?
+        {
             WriteOutcome::Applied { status, record } => {
                 // The source's answer is the newest version we know: mirror it right away.
                 let entities = entity_map(&self.store).await?;
@@ -82,12 +105,20 @@ impl Engine {
                     warn!(%reason, "applied decision could not be mirrored; the next sync will bring it");
                 }
                 tx.commit().await.map_err(store::StoreError::from)?;
-                outbox::mark_delivered(&self.store, &action.id, i64::from(status), Utc::now()).await?;
+                outbox::mark_delivered(&self.store, &action.id, i64::from(status), Utc::now())
+                    .await?;
                 info!(status, "action applied at the source");
                 Ok(true)
             }
             WriteOutcome::Refused { status, message } => {
-                outbox::refuse(&self.store, &action.id, i64::from(status), &message, Utc::now()).await?;
+                outbox::refuse(
+                    &self.store,
+                    &action.id,
+                    i64::from(status),
+                    &message,
+                    Utc::now(),
+                )
+                .await?;
                 warn!(status, %message, "action refused by the source");
                 Ok(false)
             }

@@ -29,7 +29,13 @@ pub struct Engine {
 
 impl Engine {
     pub fn new(store: Store, secrets: Arc<dyn SecretStore>) -> Engine {
-        Engine { store, secrets, policy: HttpPolicy::default(), page_size: 200, delivery_lock: Arc::default() }
+        Engine {
+            store,
+            secrets,
+            policy: HttpPolicy::default(),
+            page_size: 200,
+            delivery_lock: Arc::default(),
+        }
     }
 
     pub fn with_policy(mut self, policy: HttpPolicy) -> Engine {
@@ -42,7 +48,16 @@ impl Engine {
         self
     }
 
-    fn client(&self, c: &store::connections::Connection) -> Result<connect::ap::ApClient, SyncError> {
-        Ok(connect::ap::ApClient::new(&c.id, &c.base_url, &c.secret_ref, self.secrets.as_ref(), self.policy.clone())?)
+    fn client(
+        &self,
+        c: &store::connections::Connection,
+    ) -> Result<connect::ap::ApClient, SyncError> {
+        Ok(connect::ap::ApClient::new(
+            &c.id,
+            &c.base_url,
+            &c.secret_ref,
+            self.secrets.as_ref(),
+            self.policy.clone(),
+        )?)
     }
 }

@@ -42,8 +42,12 @@ impl Engine {
             match self.client(c) {
                 Ok(client) => {
                     for resource in Resource::ALL {
-                        if let Err(e) = self.pull_resource(&client, c, resource, &mut outcome).await {
-                            let fatal = !matches!(e, SyncError::Connect(ConnectError::MalformedPage { .. }));
+                        if let Err(e) = self.pull_resource(&client, c, resource, &mut outcome).await
+                        {
+                            let fatal = !matches!(
+                                e,
+                                SyncError::Connect(ConnectError::MalformedPage { .. })
+                            );
                             warn!(resource = resource.path(), error = %e, "resource sync stopped");
                             outcome.error = Some(e.to_string());
                             if fatal {
@@ -57,9 +61,20 @@ impl Engine {
             store::entities::refresh_today(&self.store, Utc::now()).await?;
             sync_log::finish_run(&self.store, run_id, &outcome, Utc::now()).await?;
             let duration = started.elapsed();
-            info!(records = outcome.records, changed = outcome.changed, malformed = outcome.malformed,
-                  ms = duration.as_millis() as u64, status = outcome.status(), "sync run finished");
-            Ok(RunReport { run_id, connection_id: c.id.clone(), outcome, duration })
+            info!(
+                records = outcome.records,
+                changed = outcome.changed,
+                malformed = outcome.malformed,
+                ms = duration.as_millis() as u64,
+                status = outcome.status(),
+                "sync run finished"
+            );
+            Ok(RunReport {
+                run_id,
+                connection_id: c.id.clone(),
+                outcome,
+                duration,
+            })
         }
         .instrument(span)
         .await
@@ -73,9 +88,15 @@ impl Engine {
         outcome: &mut RunOutcome,
     ) -> Result<(), SyncError> {
         let mut cursor = sync_log::cursor(&self.store, &c.id, resource.path()).await?;
-        let entities = if resource == Resource::Approvals { entity_map(&self.store).await? } else { Default::default() };
+        let entities = if resource == Resource::Approvals {
+            entity_map(&self.store).await?
+        } else {
+            Default::default()
+        };
         loop {
-            let page = client.fetch_page(resource, cursor.as_deref(), self.page_size).await?;
+            let page = client
+                .fetch_page(resource, cursor.as_deref(), self.page_size)
+                .await?;
             outcome.bytes += page.bytes as i64;
             let mut tx = self.store.begin().await?;
             for item in &page.records {
@@ -90,10 +111,25 @@ impl Engine {
                         outcome.malformed += 1;
                         let (position, raw) = match item {
                             Err(m) => (m.position.clone(), m.raw.clone()),
-                            Ok(_) => (format!("{} cursor {}", resource.path(), cursor.as_deref().unwrap_or("start")), String::new()),
+                            Ok(_) => (
+                                format!(
+                                    "{} cursor {}",
+                                    resource.path(),
+                                    cursor.as_deref().unwrap_or("start")
+                                ),
+                                String::new(),
+                            ),
                         };
                         warn!(connection = %c.id, endpoint = resource.path(), %position, %reason, "record sent to dead letters");
-                        sync_log::dead_letter(&mut tx, &c.id, resource.path(), &position, &reason, &raw).await?;
+                        sync_log::dead_letter(
+                            &mut tx,
+                            &c.id,
+                            resource.path(),
+                            &position,
+                            &reason,
+                            &raw,
+                        )
+                        .await?;
                     }
                 }
             }

@@ -32,19 +32,34 @@ async fn a_decision_sent_through_two_503s_is_applied_exactly_once() {
     let w = world(21).await;
     w.engine.sync_all().await.unwrap();
     let (approval, approver) = decidable(&w);
-    let action = w.engine.decide(&approver, CONN, &approval, Decision::Approve, None).await.unwrap();
+    let action = w
+        .engine
+        .decide(&approver, CONN, &approval, Decision::Approve, None)
+        .await
+        .unwrap();
     assert_eq!(action.status, ActionStatus::Queued);
 
-    w.sandbox.set_faults(Faults { fail_next: vec![503, 503], ..Default::default() });
+    w.sandbox.set_faults(Faults {
+        fail_next: vec![503, 503],
+        ..Default::default()
+    });
     let report = w.engine.deliver_outbox().await.unwrap();
     assert_eq!(report.delivered, 1);
-    let applied: Vec<_> = w.sandbox.decisions().into_iter().filter(|d| d.approval_id == approval).collect();
+    let applied: Vec<_> = w
+        .sandbox
+        .decisions()
+        .into_iter()
+        .filter(|d| d.approval_id == approval)
+        .collect();
     assert_eq!(applied.len(), 1);
     assert_eq!(applied[0].idempotency_key, action.idempotency_key);
     assert_eq!(applied[0].decision, "approve");
 
     // The answer is mirrored at once: the step is approved and leaves the queue.
-    let step = store::approvals::get(&w.store, CONN, &approval).await.unwrap().unwrap();
+    let step = store::approvals::get(&w.store, CONN, &approval)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(step.status.as_str(), "approved");
     // Nothing is due any more; delivering again sends nothing.
     assert_eq!(w.engine.deliver_outbox().await.unwrap().delivered, 0);
@@ -56,7 +71,11 @@ async fn a_crash_after_sending_resends_with_the_same_key_and_the_source_applies_
     let w = world(22).await;
     w.engine.sync_all().await.unwrap();
     let (approval, approver) = decidable(&w);
-    let action = w.engine.decide(&approver, CONN, &approval, Decision::Approve, None).await.unwrap();
+    let action = w
+        .engine
+        .decide(&approver, CONN, &approval, Decision::Approve, None)
+        .await
+        .unwrap();
     w.engine.deliver_outbox().await.unwrap();
     // Simulate a process that died after the source applied the action but before the outbox
     // recorded it: the row is back to "delivering".
@@ -68,7 +87,10 @@ async fn a_crash_after_sending_resends_with_the_same_key_and_the_source_applies_
     let report = w.engine.deliver_outbox().await.unwrap();
     assert_eq!(report.delivered, 1, "re-sent and acknowledged");
     assert_eq!(w.sandbox.decisions().len(), 1, "the source applied it once");
-    let stored = store::outbox::get(&w.store, &action.id).await.unwrap().unwrap();
+    let stored = store::outbox::get(&w.store, &action.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.status, ActionStatus::Delivered);
     assert_eq!(stored.attempts, 2);
 }
@@ -78,11 +100,21 @@ async fn an_outage_longer_than_the_policy_keeps_the_action_for_later() {
     let w = world(23).await;
     w.engine.sync_all().await.unwrap();
     let (approval, approver) = decidable(&w);
-    let action = w.engine.decide(&approver, CONN, &approval, Decision::Approve, None).await.unwrap();
-    w.sandbox.set_faults(Faults { fail_next: vec![503; 4], ..Default::default() });
+    let action = w
+        .engine
+        .decide(&approver, CONN, &approval, Decision::Approve, None)
+        .await
+        .unwrap();
+    w.sandbox.set_faults(Faults {
+        fail_next: vec![503; 4],
+        ..Default::default()
+    });
     let report = w.engine.deliver_outbox().await.unwrap();
     assert_eq!(report.retrying, 1);
-    let stored = store::outbox::get(&w.store, &action.id).await.unwrap().unwrap();
+    let stored = store::outbox::get(&w.store, &action.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.status, ActionStatus::Queued);
     assert!(stored.last_error.unwrap().contains("503"));
     assert!(w.sandbox.decisions().is_empty());
@@ -101,15 +133,35 @@ async fn a_stale_version_is_refused_by_the_source_and_stays_in_the_queue_with_th
     let w = world(24).await;
     w.engine.sync_all().await.unwrap();
     let (approval, approver) = decidable(&w);
-    let action = w.engine.decide(&approver, CONN, &approval, Decision::Reject, Some("price differs from PO")).await.unwrap();
-    assert!(w.sandbox.touch_approval(&approval), "someone changes the step at the source");
+    let action = w
+        .engine
+        .decide(
+            &approver,
+            CONN,
+            &approval,
+            Decision::Reject,
+            Some("price differs from PO"),
+        )
+        .await
+        .unwrap();
+    assert!(
+        w.sandbox.touch_approval(&approval),
+        "someone changes the step at the source"
+    );
     let report = w.engine.deliver_outbox().await.unwrap();
     assert_eq!(report.refused, 1);
     assert!(w.sandbox.decisions().is_empty(), "nothing was overwritten");
-    let stored = store::outbox::get(&w.store, &action.id).await.unwrap().unwrap();
+    let stored = store::outbox::get(&w.store, &action.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.status, ActionStatus::Refused);
     assert_eq!(stored.source_status, Some(409));
-    assert!(stored.source_message.clone().unwrap().contains("changed since you saw it"));
+    assert!(stored
+        .source_message
+        .clone()
+        .unwrap()
+        .contains("changed since you saw it"));
 
     let page = store::approval_queue::page(
         &w.store,
@@ -124,18 +176,35 @@ async fn a_stale_version_is_refused_by_the_source_and_stays_in_the_queue_with_th
     )
     .await
     .unwrap();
-    let row = page.rows.iter().find(|r| r.approval_id == approval).expect("still in the queue");
+    let row = page
+        .rows
+        .iter()
+        .find(|r| r.approval_id == approval)
+        .expect("still in the queue");
     let pending = row.pending_action.as_ref().unwrap();
     assert_eq!(pending.status, "refused");
     assert_eq!(pending.decision, "reject");
-    assert!(pending.source_message.as_deref().unwrap().contains("changed since you saw it"));
+    assert!(pending
+        .source_message
+        .as_deref()
+        .unwrap()
+        .contains("changed since you saw it"));
 
     // Dismissing clears the marker; the step (still pending at the source) stays to be decided.
-    store::outbox::dismiss(&w.store, &action.id, &approver, chrono::Utc::now()).await.unwrap();
+    store::outbox::dismiss(&w.store, &action.id, &approver, chrono::Utc::now())
+        .await
+        .unwrap();
     w.engine.sync_all().await.unwrap();
-    let again = w.engine.decide(&approver, CONN, &approval, Decision::Approve, None).await.unwrap();
+    let again = w
+        .engine
+        .decide(&approver, CONN, &approval, Decision::Approve, None)
+        .await
+        .unwrap();
     assert_eq!(w.engine.deliver_outbox().await.unwrap().delivered, 1);
-    assert_eq!(w.sandbox.decisions()[0].idempotency_key, again.idempotency_key);
+    assert_eq!(
+        w.sandbox.decisions()[0].idempotency_key,
+        again.idempotency_key
+    );
 }
 
 #[tokio::test]
@@ -145,22 +214,51 @@ async fn controls_refuse_before_anything_is_queued() {
     let snap = w.sandbox.snapshot();
     let (approval, approver) = decidable(&w);
     // Someone else's step.
-    let other = snap.users.iter().find(|u| u.id != approver).unwrap().id.clone();
-    let err = w.engine.decide(&other, CONN, &approval, Decision::Approve, None).await.unwrap_err();
+    let other = snap
+        .users
+        .iter()
+        .find(|u| u.id != approver)
+        .unwrap()
+        .id
+        .clone();
+    let err = w
+        .engine
+        .decide(&other, CONN, &approval, Decision::Approve, None)
+        .await
+        .unwrap_err();
     assert!(matches!(err, SyncError::Refused(_)), "{err}");
     // A rejection without a reason.
-    let err = w.engine.decide(&approver, CONN, &approval, Decision::Reject, Some(" ")).await.unwrap_err();
+    let err = w
+        .engine
+        .decide(&approver, CONN, &approval, Decision::Reject, Some(" "))
+        .await
+        .unwrap_err();
     assert!(matches!(err, SyncError::Refused(_)), "{err}");
     // Their own invoice: segregation of duties.
     let own = snap.approvals.iter().find(|a| {
-        a.status == "pending" && snap.invoices.iter().any(|i| i.id == a.invoice_id && i.created_by.as_deref() == Some(&a.approver_id))
+        a.status == "pending"
+            && snap
+                .invoices
+                .iter()
+                .any(|i| i.id == a.invoice_id && i.created_by.as_deref() == Some(&a.approver_id))
     });
     let own = own.expect("the generator makes some approvers key their own invoices");
-    let err = w.engine.decide(&own.approver_id, CONN, &own.id, Decision::Approve, None).await.unwrap_err();
+    let err = w
+        .engine
+        .decide(&own.approver_id, CONN, &own.id, Decision::Approve, None)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("segregation of duties"), "{err}");
     // A double key press queues one action.
-    w.engine.decide(&approver, CONN, &approval, Decision::Approve, None).await.unwrap();
-    let err = w.engine.decide(&approver, CONN, &approval, Decision::Approve, None).await.unwrap_err();
+    w.engine
+        .decide(&approver, CONN, &approval, Decision::Approve, None)
+        .await
+        .unwrap();
+    let err = w
+        .engine
+        .decide(&approver, CONN, &approval, Decision::Approve, None)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("already queued"), "{err}");
     assert_eq!(store::outbox::counts(&w.store).await.unwrap().pending, 1);
 }

@@ -40,7 +40,12 @@ pub async fn world(seed: u64) -> World {
     let api_key = format!("sk-test-{}", uuid::Uuid::new_v4().simple());
     let now = "2026-11-20T12:00:00Z".parse().unwrap();
     let sandbox = Sandbox::start(
-        SandboxConfig { seed, size: Size::Demo, api_key: api_key.clone(), now },
+        SandboxConfig {
+            seed,
+            size: Size::Demo,
+            api_key: api_key.clone(),
+            now,
+        },
         "127.0.0.1:0".parse().unwrap(),
     )
     .await
@@ -48,7 +53,9 @@ pub async fn world(seed: u64) -> World {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("mirror.db")).await.unwrap();
     let secret_ref = format!("test-{}", uuid::Uuid::new_v4().simple());
-    KeyringSecrets.set(&secret_ref, &api_key).expect("the OS keyring must be available (run under make test)");
+    KeyringSecrets
+        .set(&secret_ref, &api_key)
+        .expect("the OS keyring must be available (run under make test)");
     store::connections::save(
         &store,
         &Connection {
@@ -61,6 +68,15 @@ pub async fn world(seed: u64) -> World {
     )
     .await
     .unwrap();
-    let engine = Engine::new(store.clone(), Arc::new(KeyringSecrets)).with_policy(fast_policy()).with_page_size(37);
-    World { sandbox, store, engine, api_key, secret_ref, dir }
+    let engine = Engine::new(store.clone(), Arc::new(KeyringSecrets))
+        .with_policy(fast_policy())
+        .with_page_size(37);
+    World {
+        sandbox,
+        store,
+        engine,
+        api_key,
+        secret_ref,
+        dir,
+    }
 }

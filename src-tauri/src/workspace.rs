@@ -1,0 +1,137 @@
+//! The demo workspace the app runs on: the AP sandbox in-process on a free loopback port, a
+//! fresh mirror, the sandbox's API key in the OS keyring, and the background sync loop.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use connect::{KeyringSecrets, SecretStore};
+use sandbox::{Sandbox, SandboxConfig, Size};
+use store::connections::Connection;
+use store::Store;
+use sync::Engine;
+use tokio::sync::{Notify, RwLock};
+use tracing::info;
+
+use crate::error::{CommandError, CommandErrorCode};
+
+pub const DEMO_CONNECTION: &str = "ap-sandbox";
+const DEMO_SECRET: &str = "demo/ap-sandbox/api-key";
+
+pub struct Workspace {
+    pub store: Store,
+    pub engine: Engine,
+    pub connection: Connection,
+    pub user_id: RwLock<String>,
+    pub wake: Arc<Notify>,
+    _sandbox: Sandbox,
+}
+
+/// Where the demo mirror lives: `CTOWER_DATA_DIR`, else the platform's data folder.
+pub fn data_dir(app_data: Option<PathBuf>) -> PathBuf {
+    std::env::var_os("CTOWER_DATA_DIR")
+        .map(PathBuf::from)
+        .or(app_data)
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+fn random_key() -> String {
+    format!("sk-demo-{}", uuid::Uuid::new_v4().simple())
+}
+
+impl Workspace {
+    /// Starts the demo systems and the first sync. The demo's source systems live in memory, so
+    /// its mirror starts fresh each launch to stay equal to them.
+    pub async fn start_demo(dir: PathBuf) -> Result<Workspace, CommandError> {
+        let started = Instant::now();
+        let unavailable = |what: &str, e: &dyn std::fmt::Display| {
+            CommandError::new(CommandErrorCode::Unavailable, format!("{what}: {e}"))
+        };
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| unavailable(&format!("cannot create {}", dir.display()), &e))?;
+        let db = dir.join("demo-mirror.db");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        let seed = std::env::var("CTOWER_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(42);
+        let api_key = random_key();
+        let sandbox = Sandbox::start(
+            SandboxConfig {
+                seed,
+                size: Size::Demo,
+                api_key: api_key.clone(),
+                now: Utc::now(),
+            },
+            "127.0.0.1:0".parse().expect("valid address"),
+        )
+        .await
+        .map_err(|e| unavailable("the demo AP system could not start", &e))?;
+        let secrets = Arc::new(KeyringSecrets);
+        secrets
+            .set(DEMO_SECRET, &api_key)
+            .map_err(|e| CommandError::new(CommandErrorCode::Unavailable, e.to_string()))?;
+        let store = Store::open(&db).await?;
+        let connection = Connection {
+            id: DEMO_CONNECTION.into(),
+            kind: "ap".into(),
+            name: "AP automation (sandbox)".into(),
+            base_url: sandbox.base_url(),
+            secret_ref: DEMO_SECRET.into(),
+        };
+        store::connections::save(&store, &connection).await?;
+        let engine = Engine::new(store.clone(), secrets);
+        engine.sync_all().await?;
+        let user_id = default_user(&store).await?;
+        info!(ms = started.elapsed().as_millis() as u64, endpoint = %connection.base_url, user = %user_id, "demo workspace ready");
+        Ok(Workspace {
+            store,
+            engine,
+            connection,
+            user_id: RwLock::new(user_id),
+            wake: Arc::new(Notify::new()),
+            _sandbox: sandbox,
+        })
+    }
+
+    pub fn spawn_sync_loop(
+        &self,
+        on_change: impl Fn(sync::runner::Change) + Send + Sync + 'static,
+    ) {
+        let run = sync::runner::run(
+            self.engine.clone(),
+            Duration::from_secs(15),
+            self.wake.clone(),
+            on_change,
+        );
+        tauri::async_runtime::spawn(run);
+    }
+}
+
+/// `CTOWER_USER` if set, else the approver with the most pending steps.
+async fn default_user(store: &Store) -> Result<String, CommandError> {
+    if let Ok(u) = std::env::var("CTOWER_USER") {
+        return Ok(u);
+    }
+    let approvals = store::approvals::all(store).await?;
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for a in approvals
+        .iter()
+        .filter(|a| a.status == domain::ApprovalStatus::Pending)
+    {
+        *counts.entry(a.approver_id.clone()).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(u, _)| u)
+        .ok_or_else(|| {
+            CommandError::new(
+                CommandErrorCode::NotFound,
+                "the demo system has no approvers",
+            )
+        })
+}
