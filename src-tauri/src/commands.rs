@@ -14,12 +14,10 @@ type Result<T> = std::result::Result<T, CommandError>;
 async fn session_of(ws: &crate::workspace::Workspace) -> Result<dto::Session> {
     let users = store::users::list(&ws.store).await?;
     let me = ws.user_id.read().await.clone();
-    let user = users.iter().find(|u| u.id == me).cloned().ok_or_else(|| {
-        CommandError::new(
-            CommandErrorCode::NotFound,
-            format!("user {me} is not in the directory"),
-        )
-    })?;
+    let user =
+        users.iter().find(|u| u.id == me).cloned().ok_or_else(|| {
+            CommandError::new(CommandErrorCode::NotFound, format!("user {me} is not in the directory"))
+        })?;
     Ok(dto::Session {
         user: user.into(),
         users: users.into_iter().map(Into::into).collect(),
@@ -65,9 +63,7 @@ pub async fn list_entities(state: State<'_, AppState>) -> Result<Vec<dto::Entity
 
 fn filter_of(f: dto::QueueFilter) -> Result<queue::QueueFilter> {
     if f.search.as_ref().is_some_and(|s| s.len() > 200) {
-        return Err(CommandError::invalid(
-            "search text is longer than 200 characters",
-        ));
+        return Err(CommandError::invalid("search text is longer than 200 characters"));
     }
     Ok(queue::QueueFilter {
         entity: f.entity.filter(|e| !e.is_empty()),
@@ -78,10 +74,7 @@ fn filter_of(f: dto::QueueFilter) -> Result<queue::QueueFilter> {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn approval_queue(
-    state: State<'_, AppState>,
-    req: dto::QueuePageRequest,
-) -> Result<dto::QueuePage> {
+pub async fn approval_queue(state: State<'_, AppState>, req: dto::QueuePageRequest) -> Result<dto::QueuePage> {
     let ws = state.workspace()?;
     if req.limit == 0 || req.limit > 500 {
         return Err(CommandError::invalid("limit must be between 1 and 500"));
@@ -153,10 +146,7 @@ fn row(r: queue::QueueRow) -> dto::ApprovalRow {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn aging_summary(
-    state: State<'_, AppState>,
-    filter: dto::QueueFilter,
-) -> Result<dto::AgingSummary> {
+pub async fn aging_summary(state: State<'_, AppState>, filter: dto::QueueFilter) -> Result<dto::AgingSummary> {
     let ws = state.workspace()?;
     let me = ws.user_id.read().await.clone();
     let entities = queue::aging_summary(&ws.store, &me, &filter_of(filter)?).await?;
@@ -193,13 +183,7 @@ pub async fn decide(
     let me = ws.user_id.read().await.clone();
     let action = ws
         .engine
-        .decide(
-            &me,
-            &ws.connection.id,
-            &approval_id,
-            decision.into(),
-            reason.as_deref(),
-        )
+        .decide(&me, &ws.connection.id, &approval_id, decision.into(), reason.as_deref())
         .await?;
     ws.wake.notify_one();
     Ok(dto::PendingAction {

@@ -55,19 +55,13 @@ impl From<SyncError> for CommandError {
         use connect::ConnectError as C;
         let code = match &e {
             SyncError::Store(s) => store_code(s),
-            SyncError::Refused(DecisionRefusal::OwnWork(_)) => {
-                CommandErrorCode::SegregationOfDuties
-            }
-            SyncError::Refused(DecisionRefusal::NotTheApprover { .. }) => {
-                CommandErrorCode::Forbidden
-            }
+            SyncError::Refused(DecisionRefusal::OwnWork(_)) => CommandErrorCode::SegregationOfDuties,
+            SyncError::Refused(DecisionRefusal::NotTheApprover { .. }) => CommandErrorCode::Forbidden,
             SyncError::Refused(DecisionRefusal::NotPending(_)) => CommandErrorCode::Conflict,
             SyncError::Refused(DecisionRefusal::ReasonRequired) => CommandErrorCode::InvalidInput,
             SyncError::NotFound(_) => CommandErrorCode::NotFound,
             SyncError::Invalid(_) => CommandErrorCode::InvalidInput,
-            SyncError::Connect(C::KeyringUnavailable { .. } | C::SecretMissing { .. }) => {
-                CommandErrorCode::Unavailable
-            }
+            SyncError::Connect(C::KeyringUnavailable { .. } | C::SecretMissing { .. }) => CommandErrorCode::Unavailable,
             SyncError::Connect(c) if c.is_transient() => CommandErrorCode::Unavailable,
             SyncError::Connect(_) => CommandErrorCode::Internal,
         };

@@ -61,8 +61,7 @@ pub fn typescript_bindings() -> Result<String, specta_typescript::ExportError> {
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tao=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tao=warn".into()),
         )
         .init();
     let builder = specta_builder();

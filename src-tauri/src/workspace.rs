@@ -48,8 +48,7 @@ impl Workspace {
         let unavailable = |what: &str, e: &dyn std::fmt::Display| {
             CommandError::new(CommandErrorCode::Unavailable, format!("{what}: {e}"))
         };
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| unavailable(&format!("cannot create {}", dir.display()), &e))?;
+        std::fs::create_dir_all(&dir).map_err(|e| unavailable(&format!("cannot create {}", dir.display()), &e))?;
         let db = dir.join("demo-mirror.db");
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
@@ -97,10 +96,7 @@ impl Workspace {
         })
     }
 
-    pub fn spawn_sync_loop(
-        &self,
-        on_change: impl Fn(sync::runner::Change) + Send + Sync + 'static,
-    ) {
+    pub fn spawn_sync_loop(&self, on_change: impl Fn(sync::runner::Change) + Send + Sync + 'static) {
         let run = sync::runner::run(
             self.engine.clone(),
             Duration::from_secs(15),
@@ -118,20 +114,12 @@ async fn default_user(store: &Store) -> Result<String, CommandError> {
     }
     let approvals = store::approvals::all(store).await?;
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
-    for a in approvals
-        .iter()
-        .filter(|a| a.status == domain::ApprovalStatus::Pending)
-    {
+    for a in approvals.iter().filter(|a| a.status == domain::ApprovalStatus::Pending) {
         *counts.entry(a.approver_id.clone()).or_default() += 1;
     }
     counts
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
         .map(|(u, _)| u)
-        .ok_or_else(|| {
-            CommandError::new(
-                CommandErrorCode::NotFound,
-                "the demo system has no approvers",
-            )
-        })
+        .ok_or_else(|| CommandError::new(CommandErrorCode::NotFound, "the demo system has no approvers"))
 }

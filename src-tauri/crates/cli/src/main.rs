@@ -1,1 +1,217 @@
-fn main() {}
+//! `ctower`: headless use of the same engine the desktop app runs.
+
+mod bench;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use connect::{KeyringSecrets, SecretStore};
+use sandbox::{Sandbox, SandboxConfig, Size};
+use store::connections::Connection;
+use store::Store;
+use sync::Engine;
+
+#[derive(Parser)]
+#[command(name = "ctower", about = "Control Tower from the command line", version)]
+struct Cli {
+    /// The mirror database (default: $CTOWER_DB, else ./ctower-mirror.db).
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the built-in AP-automation sandbox on 127.0.0.1 until interrupted.
+    Sandbox {
+        #[arg(long, default_value_t = 8700)]
+        port: u16,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long, default_value = "demo")]
+        size: Size,
+        /// The API key clients must send (default: a random one, printed at start).
+        #[arg(long)]
+        api_key: Option<String>,
+    },
+    /// Manage source-system connections.
+    Connection {
+        #[command(subcommand)]
+        command: ConnectionCommand,
+    },
+    /// Pull every connection into the mirror and deliver queued actions.
+    Sync {
+        /// Run once and exit (the only mode; the desktop app runs the continuous loop).
+        #[arg(long)]
+        once: bool,
+    },
+    /// Measure the figures of DESIGN.md §5 and print them (also target/bench/results.json).
+    Bench {
+        #[arg(long, default_value = "demo")]
+        size: Size,
+        /// Where to write the JSON results.
+        #[arg(long, default_value = "target/bench/results.json")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConnectionCommand {
+    /// Add (or update) an AP-automation connection. The API key is read from standard input and
+    /// stored in the OS keyring, never in the database.
+    Add {
+        id: String,
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List connections (without secrets).
+    List,
+}
+
+fn db_path(cli: &Option<PathBuf>) -> PathBuf {
+    cli.clone()
+        .or_else(|| std::env::var_os("CTOWER_DB").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("ctower-mirror.db"))
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Sandbox {
+            port,
+            seed,
+            size,
+            api_key,
+        } => run_sandbox(port, seed, size, api_key).await,
+        Command::Connection { command } => {
+            let store = Store::open(&db_path(&cli.db)).await.context("opening the mirror")?;
+            match command {
+                ConnectionCommand::Add { id, url, name } => add_connection(&store, id, url, name).await,
+                ConnectionCommand::List => {
+                    for c in store::connections::list(&store).await? {
+                        println!("{}\t{}\t{}\t{}", c.id, c.kind, c.base_url, c.name);
+                    }
+                    Ok(())
+                }
+            }
+        }
+        Command::Sync { once } => {
+            if !once {
+                bail!("only `ctower sync --once` is supported; the desktop app runs the continuous loop");
+            }
+            sync_once(&db_path(&cli.db)).await
+        }
+        Command::Bench { size, out } => bench::run(size, &out).await,
+    }
+}
+
+async fn run_sandbox(port: u16, seed: u64, size: Size, api_key: Option<String>) -> Result<()> {
+    let api_key = api_key.unwrap_or_else(|| format!("sk-sandbox-{seed}-{}", std::process::id()));
+    let config = SandboxConfig {
+        seed,
+        size,
+        api_key: api_key.clone(),
+        now: chrono::Utc::now(),
+    };
+    let sandbox = Sandbox::start(config, ([127, 0, 0, 1], port).into()).await?;
+    let snap = sandbox.snapshot();
+    println!("AP sandbox listening on {}", sandbox.base_url());
+    println!("API key: {api_key}");
+    println!(
+        "data (seed {seed}): {} users, {} entities, {} suppliers, {} invoices, {} approval steps",
+        snap.users.len(),
+        snap.entities.len(),
+        snap.suppliers.len(),
+        snap.invoices.len(),
+        snap.approvals.len()
+    );
+    println!(
+        "connect with: echo {api_key} | ctower connection add ap --url {}",
+        sandbox.base_url()
+    );
+    tokio::signal::ctrl_c().await?;
+    Ok(())
+}
+
+async fn add_connection(store: &Store, id: String, url: String, name: Option<String>) -> Result<()> {
+    let mut key = String::new();
+    std::io::stdin()
+        .read_line(&mut key)
+        .context("reading the API key from standard input")?;
+    let key = key.trim();
+    if key.is_empty() {
+        bail!("no API key on standard input (pipe it in: echo KEY | ctower connection add {id} --url {url})");
+    }
+    let secret_ref = format!("connection/{id}/api-key");
+    KeyringSecrets.set(&secret_ref, key)?;
+    let conn = Connection {
+        id: id.clone(),
+        kind: "ap".into(),
+        name: name.unwrap_or_else(|| format!("AP automation ({id})")),
+        base_url: url.clone(),
+        secret_ref,
+    };
+    // Check the credential works before saving, so a typo is caught now.
+    let client = connect::ap::ApClient::new(
+        &conn.id,
+        &conn.base_url,
+        &conn.secret_ref,
+        &KeyringSecrets,
+        Default::default(),
+    )?;
+    client
+        .fetch_page(connect::ap::Resource::Users, None, 1)
+        .await
+        .context("testing the connection")?;
+    store::connections::save(store, &conn).await?;
+    println!("connection {id} saved ({url}); its API key is in the OS keyring");
+    Ok(())
+}
+
+async fn sync_once(db: &std::path::Path) -> Result<()> {
+    let store = Store::open(db).await.context("opening the mirror")?;
+    if store::connections::list(&store).await?.is_empty() {
+        bail!(
+            "no connections in {}; add one with `ctower connection add`",
+            db.display()
+        );
+    }
+    let engine = Engine::new(store.clone(), Arc::new(KeyringSecrets));
+    let delivered = engine.deliver_outbox().await?;
+    println!(
+        "outbox: {} delivered, {} refused by the source, {} to retry",
+        delivered.delivered, delivered.refused, delivered.retrying
+    );
+    let mut failed = false;
+    for r in engine.sync_all().await? {
+        let o = &r.outcome;
+        println!(
+            "{}: {} records read, {} changed, {} malformed, {} bytes in {} ms — {}",
+            r.connection_id,
+            o.records,
+            o.changed,
+            o.malformed,
+            o.bytes,
+            r.duration.as_millis(),
+            o.status()
+        );
+        if let Some(e) = &o.error {
+            println!("  error: {e}");
+            failed |= o.status() == "failed";
+        }
+    }
+    if failed {
+        bail!("a connection failed to sync");
+    }
+    Ok(())
+}

@@ -7,8 +7,8 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use domain::user::Role;
 use domain::{
-    Approval, ApprovalStatus, BusinessCalendar, Currency, Invoice, InvoiceLine, InvoiceStatus,
-    LegalEntity, Money, Provenance, Supplier, User,
+    Approval, ApprovalStatus, BusinessCalendar, Currency, Invoice, InvoiceLine, InvoiceStatus, LegalEntity, Money,
+    Provenance, Supplier, User,
 };
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -53,10 +53,7 @@ pub enum Record {
     Entity(LegalEntity),
     Supplier(Supplier),
     Invoice(Invoice),
-    Approval {
-        approval: Approval,
-        entity_code: String,
-    },
+    Approval { approval: Approval, entity_code: String },
 }
 
 /// A record of a page that could not be mapped: where it was and why, with its raw text.
@@ -159,20 +156,14 @@ impl ApClient {
                     if let Some(c) = cursor {
                         q.push(("cursor", c.to_string()));
                     }
-                    self.http
-                        .get(&endpoint)
-                        .header("x-api-key", &self.api_key)
-                        .query(&q)
+                    self.http.get(&endpoint).header("x-api-key", &self.api_key).query(&q)
                 })
                 .await?;
             let status = resp.status();
-            let body = resp
-                .text()
-                .await
-                .map_err(|source| ConnectError::Transport {
-                    endpoint: endpoint.clone(),
-                    source,
-                })?;
+            let body = resp.text().await.map_err(|source| ConnectError::Transport {
+                endpoint: endpoint.clone(),
+                source,
+            })?;
             if !status.is_success() {
                 return Err(ConnectError::Status {
                     endpoint,
@@ -204,20 +195,18 @@ impl ApClient {
             next_cursor: String,
             has_more: bool,
         }
-        let raw: RawPage = serde_json::from_str(body)
-            .map_err(|e| format!("{e} (line {}, column {})", e.line(), e.column()))?;
+        let raw: RawPage =
+            serde_json::from_str(body).map_err(|e| format!("{e} (line {}, column {})", e.line(), e.column()))?;
         let fetched = Utc::now();
         let records = raw
             .data
             .into_iter()
             .enumerate()
             .map(|(i, v)| {
-                map_record(resource, &self.connection_id, v.clone(), fetched).map_err(|reason| {
-                    Malformed {
-                        position: format!("{} cursor {cursor} record {i}", resource.path()),
-                        reason,
-                        raw: v.to_string(),
-                    }
+                map_record(resource, &self.connection_id, v.clone(), fetched).map_err(|reason| Malformed {
+                    position: format!("{} cursor {cursor} record {i}", resource.path()),
+                    reason,
+                    raw: v.to_string(),
                 })
             })
             .collect();
@@ -238,10 +227,7 @@ impl ApClient {
         if_match: Option<i64>,
         body: &serde_json::Value,
     ) -> Result<WriteOutcome, ConnectError> {
-        let endpoint = format!(
-            "{}/api/v1/approvals/{}/decision",
-            self.base_url, approval_id
-        );
+        let endpoint = format!("{}/api/v1/approvals/{}/decision", self.base_url, approval_id);
         let resp = self
             .policy
             .send(&endpoint, || {
@@ -258,26 +244,23 @@ impl ApClient {
             })
             .await?;
         let status = resp.status().as_u16();
-        let text = resp
-            .text()
-            .await
-            .map_err(|source| ConnectError::Transport {
-                endpoint: endpoint.clone(),
-                source,
-            })?;
+        let text = resp.text().await.map_err(|source| ConnectError::Transport {
+            endpoint: endpoint.clone(),
+            source,
+        })?;
         if (200..300).contains(&status) {
-            let value: serde_json::Value =
-                serde_json::from_str(&text).map_err(|e| ConnectError::MalformedPage {
-                    endpoint: endpoint.clone(),
-                    cursor: "-".into(),
-                    reason: e.to_string(),
-                })?;
-            let record = map_record(Resource::Approvals, &self.connection_id, value, Utc::now())
-                .map_err(|reason| ConnectError::MalformedPage {
+            let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| ConnectError::MalformedPage {
+                endpoint: endpoint.clone(),
+                cursor: "-".into(),
+                reason: e.to_string(),
+            })?;
+            let record = map_record(Resource::Approvals, &self.connection_id, value, Utc::now()).map_err(|reason| {
+                ConnectError::MalformedPage {
                     endpoint,
                     cursor: "-".into(),
                     reason,
-                })?;
+                }
+            })?;
             return Ok(WriteOutcome::Applied {
                 status,
                 record: Box::new(record),
@@ -432,11 +415,7 @@ pub fn map_record(
     match resource {
         Resource::Users => {
             let u: WireUser = decode(v)?;
-            let roles = u
-                .roles
-                .iter()
-                .map(|r| role(r))
-                .collect::<Result<Vec<_>, _>>()?;
+            let roles = u.roles.iter().map(|r| role(r)).collect::<Result<Vec<_>, _>>()?;
             Ok(Record::User(
                 prov(&u.id, u.version, &u.updated_at)?,
                 User {
@@ -449,11 +428,7 @@ pub fn map_record(
         }
         Resource::Entities => {
             let e: WireEntity = decode(v)?;
-            let weekend = e
-                .weekend
-                .iter()
-                .map(|d| weekday(d))
-                .collect::<Result<Vec<_>, _>>()?;
+            let weekend = e.weekend.iter().map(|d| weekday(d)).collect::<Result<Vec<_>, _>>()?;
             let holidays = e
                 .holidays
                 .iter()
@@ -531,11 +506,7 @@ pub fn map_record(
                     approver_id: s.approver_id,
                     status: ApprovalStatus::parse(&s.status).map_err(|e| e.to_string())?,
                     assigned_at: instant("assigned_at", &s.assigned_at)?,
-                    decided_at: s
-                        .decided_at
-                        .as_deref()
-                        .map(|d| instant("decided_at", d))
-                        .transpose()?,
+                    decided_at: s.decided_at.as_deref().map(|d| instant("decided_at", d)).transpose()?,
                     decided_by: s.decided_by,
                     comment: s.comment,
                 },

@@ -3,10 +3,7 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum ConnectError {
     #[error("{endpoint}: cannot reach the source: {source}")]
-    Transport {
-        endpoint: String,
-        source: reqwest::Error,
-    },
+    Transport { endpoint: String, source: reqwest::Error },
     #[error("{endpoint}: the source answered {status}: {message}")]
     Status {
         endpoint: String,
@@ -21,9 +18,7 @@ pub enum ConnectError {
     },
     #[error("no credential for {name} in the OS keyring; add it again under Connections")]
     SecretMissing { name: String },
-    #[error(
-        "the OS keyring is not available ({reason}); Control Tower stores credentials only there"
-    )]
+    #[error("the OS keyring is not available ({reason}); Control Tower stores credentials only there")]
     KeyringUnavailable { reason: String },
     #[error("invalid base URL {url:?}: {reason}")]
     BadUrl { url: String, reason: String },
@@ -34,9 +29,7 @@ impl ConnectError {
     pub fn is_transient(&self) -> bool {
         match self {
             ConnectError::Transport { .. } | ConnectError::MalformedPage { .. } => true,
-            ConnectError::Status { status, .. } => {
-                *status == 408 || *status == 429 || *status >= 500
-            }
+            ConnectError::Status { status, .. } => *status == 408 || *status == 429 || *status >= 500,
             _ => false,
         }
     }

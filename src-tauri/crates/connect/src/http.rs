@@ -48,11 +48,7 @@ impl HttpPolicy {
 
     /// Sends the request built by `make`, retrying transient failures. Returns the first
     /// response that is not transient (2xx or a final 4xx), or the last error.
-    pub async fn send(
-        &self,
-        endpoint: &str,
-        make: impl Fn() -> RequestBuilder,
-    ) -> Result<Response, ConnectError> {
+    pub async fn send(&self, endpoint: &str, make: impl Fn() -> RequestBuilder) -> Result<Response, ConnectError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -92,9 +88,7 @@ impl HttpPolicy {
 }
 
 fn is_transient(status: StatusCode) -> bool {
-    status == StatusCode::TOO_MANY_REQUESTS
-        || status == StatusCode::REQUEST_TIMEOUT
-        || status.is_server_error()
+    status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::REQUEST_TIMEOUT || status.is_server_error()
 }
 
 fn retry_after(resp: &Response) -> Option<Duration> {
@@ -109,11 +103,7 @@ fn retry_after(resp: &Response) -> Option<Duration> {
 pub fn summarize(body: &str) -> String {
     let msg = serde_json::from_str::<serde_json::Value>(body)
         .ok()
-        .and_then(|v| {
-            v.get("message")
-                .and_then(|m| m.as_str())
-                .map(str::to_string)
-        })
+        .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_string))
         .unwrap_or_else(|| body.trim().to_string());
     msg.chars().take(300).collect()
 }

@@ -20,9 +20,7 @@ fn entry(name: &str) -> Result<keyring::Entry, ConnectError> {
 
 fn map_err(name: &str) -> impl Fn(keyring::Error) -> ConnectError + '_ {
     move |e| match e {
-        keyring::Error::NoEntry => ConnectError::SecretMissing {
-            name: name.to_string(),
-        },
+        keyring::Error::NoEntry => ConnectError::SecretMissing { name: name.to_string() },
         other => ConnectError::KeyringUnavailable {
             reason: other.to_string(),
         },

@@ -237,13 +237,7 @@ mod tests {
             Ok(())
         );
         assert_eq!(
-            authorize_decision(
-                "boss",
-                &approval,
-                &invoice,
-                Decision::Reject,
-                Some("wrong price")
-            ),
+            authorize_decision("boss", &approval, &invoice, Decision::Reject, Some("wrong price")),
             Ok(())
         );
         assert_eq!(

@@ -87,11 +87,7 @@ impl BusinessCalendar {
         }
         let mut left = n.abs();
         while left > 0 {
-            day = if n > 0 {
-                day + Days::new(1)
-            } else {
-                day - Days::new(1)
-            };
+            day = if n > 0 { day + Days::new(1) } else { day - Days::new(1) };
             if self.is_business_day(day) {
                 left -= 1;
             }
@@ -136,29 +132,17 @@ mod tests {
     fn a_weekend_does_not_age() {
         let cal = BusinessCalendar::default();
         // Friday to Monday is one business day.
-        assert_eq!(
-            cal.business_days_between(d("2026-11-20"), d("2026-11-23")),
-            1
-        );
+        assert_eq!(cal.business_days_between(d("2026-11-20"), d("2026-11-23")), 1);
         // Saturday to Sunday is none.
-        assert_eq!(
-            cal.business_days_between(d("2026-11-21"), d("2026-11-22")),
-            0
-        );
-        assert_eq!(
-            cal.business_days_between(d("2026-11-23"), d("2026-11-20")),
-            0
-        );
+        assert_eq!(cal.business_days_between(d("2026-11-21"), d("2026-11-22")), 0);
+        assert_eq!(cal.business_days_between(d("2026-11-23"), d("2026-11-20")), 0);
     }
 
     #[test]
     fn a_holiday_does_not_age() {
         // 2026-12-25 is a Friday, 2026-12-28 the Monday after.
         let cal = BusinessCalendar::new(vec![Weekday::Sat, Weekday::Sun], [d("2026-12-25")]);
-        assert_eq!(
-            cal.business_days_between(d("2026-12-24"), d("2026-12-28")),
-            1
-        );
+        assert_eq!(cal.business_days_between(d("2026-12-24"), d("2026-12-28")), 1);
         assert_eq!(
             BusinessCalendar::default().business_days_between(d("2026-12-24"), d("2026-12-28")),
             2
@@ -169,20 +153,14 @@ mod tests {
     fn a_friday_saturday_weekend_is_configuration() {
         let cal = BusinessCalendar::new(vec![Weekday::Fri, Weekday::Sat], []);
         // Thursday to Sunday: only Sunday counts.
-        assert_eq!(
-            cal.business_days_between(d("2026-11-19"), d("2026-11-22")),
-            1
-        );
+        assert_eq!(cal.business_days_between(d("2026-11-19"), d("2026-11-22")), 1);
     }
 
     #[test]
     fn ordinals_agree_with_counting_day_by_day() {
         let cals = [
             BusinessCalendar::default(),
-            BusinessCalendar::new(
-                vec![Weekday::Fri, Weekday::Sat],
-                [d("2026-01-01"), d("2026-05-01")],
-            ),
+            BusinessCalendar::new(vec![Weekday::Fri, Weekday::Sat], [d("2026-01-01"), d("2026-05-01")]),
             BusinessCalendar::new(vec![Weekday::Sun], [d("1999-12-31"), d("2026-04-03")]),
         ];
         for cal in &cals {
@@ -202,10 +180,7 @@ mod tests {
 
     #[test]
     fn adding_business_days_skips_weekends_and_holidays() {
-        let cal = BusinessCalendar::new(
-            vec![Weekday::Sat, Weekday::Sun],
-            [d("2026-12-25"), d("2026-12-28")],
-        );
+        let cal = BusinessCalendar::new(vec![Weekday::Sat, Weekday::Sun], [d("2026-12-25"), d("2026-12-28")]);
         assert_eq!(cal.add_business_days(d("2026-12-24"), 1), d("2026-12-29"));
         assert_eq!(cal.add_business_days(d("2026-12-29"), -1), d("2026-12-24"));
         assert_eq!(cal.add_business_days(d("2026-12-26"), 0), d("2026-12-29"));

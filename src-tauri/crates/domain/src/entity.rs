@@ -23,8 +23,7 @@ impl LegalEntity {
 
     /// The business-day age of something that arrived at `since`, seen at `now`.
     pub fn business_age(&self, since: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
-        self.calendar
-            .business_days_between(self.today(since), self.today(now))
+        self.calendar.business_days_between(self.today(since), self.today(now))
     }
 }
 

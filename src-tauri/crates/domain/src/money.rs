@@ -190,28 +190,19 @@ impl Money {
 
     pub fn checked_add(&self, other: &Money) -> Result<Money, DomainError> {
         self.same_currency(other)?;
-        let amount = self
-            .amount
-            .checked_add(other.amount)
-            .ok_or(DomainError::Overflow)?;
+        let amount = self.amount.checked_add(other.amount).ok_or(DomainError::Overflow)?;
         Ok(Money::new(amount, self.currency))
     }
 
     pub fn checked_sub(&self, other: &Money) -> Result<Money, DomainError> {
         self.same_currency(other)?;
-        let amount = self
-            .amount
-            .checked_sub(other.amount)
-            .ok_or(DomainError::Overflow)?;
+        let amount = self.amount.checked_sub(other.amount).ok_or(DomainError::Overflow)?;
         Ok(Money::new(amount, self.currency))
     }
 
     /// Multiplies by an exact factor (quantity, rate) without rounding; round explicitly after.
     pub fn checked_mul(&self, factor: Decimal) -> Result<Money, DomainError> {
-        let amount = self
-            .amount
-            .checked_mul(factor)
-            .ok_or(DomainError::Overflow)?;
+        let amount = self.amount.checked_mul(factor).ok_or(DomainError::Overflow)?;
         Ok(Money::new(amount, self.currency))
     }
 
@@ -223,8 +214,7 @@ impl Money {
     /// Rounds to the minor unit with an explicit strategy (e.g. banker's rounding for a ledger that uses it).
     pub fn round_with(&self, strategy: RoundingStrategy) -> Money {
         Money::new(
-            self.amount
-                .round_dp_with_strategy(self.currency.exponent(), strategy),
+            self.amount.round_dp_with_strategy(self.currency.exponent(), strategy),
             self.currency,
         )
     }
@@ -254,10 +244,7 @@ impl Money {
     }
 
     /// Sums amounts that must all be in `currency`.
-    pub fn sum<'a>(
-        currency: Currency,
-        items: impl IntoIterator<Item = &'a Money>,
-    ) -> Result<Money, DomainError> {
+    pub fn sum<'a>(currency: Currency, items: impl IntoIterator<Item = &'a Money>) -> Result<Money, DomainError> {
         items
             .into_iter()
             .try_fold(Money::zero(currency), |acc, m| acc.checked_add(m))
@@ -337,19 +324,11 @@ mod tests {
         assert_eq!(eur("2.345").round().amount(), dec!(2.35));
         assert_eq!(eur("-2.345").round().amount(), dec!(-2.35));
         assert_eq!(
-            eur("2.345")
-                .round_with(RoundingStrategy::MidpointNearestEven)
-                .amount(),
+            eur("2.345").round_with(RoundingStrategy::MidpointNearestEven).amount(),
             dec!(2.34)
         );
-        assert_eq!(
-            Money::parse("1234.5", "JPY").unwrap().round().amount(),
-            dec!(1235)
-        );
-        assert_eq!(
-            Money::parse("1.2345", "KWD").unwrap().round().amount(),
-            dec!(1.235)
-        );
+        assert_eq!(Money::parse("1234.5", "JPY").unwrap().round().amount(), dec!(1235));
+        assert_eq!(Money::parse("1.2345", "KWD").unwrap().round().amount(), dec!(1.235));
         let third = eur("100").checked_mul(dec!(1) / dec!(3)).unwrap().round();
         assert_eq!(third.amount(), dec!(33.33));
     }
@@ -358,19 +337,14 @@ mod tests {
     fn minor_units_round_trip_and_refuse_extra_precision() {
         assert_eq!(eur("1234.56").to_minor().unwrap(), 123456);
         assert_eq!(eur("-0.05").to_minor().unwrap(), -5);
-        assert_eq!(
-            Money::from_minor(123456, Currency::new("EUR").unwrap()),
-            eur("1234.56")
-        );
+        assert_eq!(Money::from_minor(123456, Currency::new("EUR").unwrap()), eur("1234.56"));
         assert_eq!(Money::parse("500", "JPY").unwrap().to_minor().unwrap(), 500);
         assert!(eur("1.234").to_minor().is_err());
     }
 
     #[test]
     fn malformed_amounts_are_errors_never_zero() {
-        for bad in [
-            "", "  ", "abc", "1,000.00", "1e3", "12.3.4", "1_000", "--1", "NaN",
-        ] {
+        for bad in ["", "  ", "abc", "1,000.00", "1e3", "12.3.4", "1_000", "--1", "NaN"] {
             assert!(Money::parse(bad, "EUR").is_err(), "{bad:?} must be refused");
         }
         assert!(Money::parse("1", "XXX").is_err());

@@ -15,8 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::faults::Faults;
 use crate::generate::{generate, ts};
 use crate::wire::{
-    ApiError, ApprovalStep, DecisionRecord, DecisionRequest, Entity, Invoice, Page, Snapshot,
-    Supplier, User,
+    ApiError, ApprovalStep, DecisionRecord, DecisionRequest, Entity, Invoice, Page, Snapshot, Supplier, User,
 };
 use crate::SandboxConfig;
 
@@ -186,17 +185,16 @@ impl ApState {
         req: &DecisionRequest,
         if_match: Option<i64>,
     ) -> Result<ApprovalStep, (StatusCode, ApiError)> {
-        let err =
-            |status: StatusCode, code: &str, message: String, current: Option<ApprovalStep>| {
-                (
-                    status,
-                    ApiError {
-                        error: code.into(),
-                        message,
-                        current,
-                    },
-                )
-            };
+        let err = |status: StatusCode, code: &str, message: String, current: Option<ApprovalStep>| {
+            (
+                status,
+                ApiError {
+                    error: code.into(),
+                    message,
+                    current: current.map(Box::new),
+                },
+            )
+        };
         let Some(step) = self.approvals.get(id).cloned() else {
             return Err(err(
                 StatusCode::NOT_FOUND,
@@ -211,35 +209,17 @@ impl ApState {
                     "approval step {id} changed since you saw it (your version {v}, current {}; status {})",
                     step.version, step.status
                 );
-                return Err(err(
-                    StatusCode::CONFLICT,
-                    "version_conflict",
-                    msg,
-                    Some(step),
-                ));
+                return Err(err(StatusCode::CONFLICT, "version_conflict", msg, Some(step)));
             }
         }
         if step.status != "pending" {
-            let by = step
-                .decided_by
-                .clone()
-                .unwrap_or_else(|| "someone else".into());
+            let by = step.decided_by.clone().unwrap_or_else(|| "someone else".into());
             let msg = format!("approval step {id} is already {} (by {by})", step.status);
-            return Err(err(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "not_pending",
-                msg,
-                Some(step),
-            ));
+            return Err(err(StatusCode::UNPROCESSABLE_ENTITY, "not_pending", msg, Some(step)));
         }
         if step.approver_id != req.actor_id {
             let msg = format!("{} is not the approver of step {id}", req.actor_id);
-            return Err(err(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "not_approver",
-                msg,
-                Some(step),
-            ));
+            return Err(err(StatusCode::UNPROCESSABLE_ENTITY, "not_approver", msg, Some(step)));
         }
         let status = match req.decision.as_str() {
             "approve" => "approved",
@@ -333,19 +313,16 @@ fn api_error(status: StatusCode, code: &str, message: impl Into<String>) -> Resp
         .into_response()
 }
 
-/// Authentication and injected faults, checked before every API call.
-fn gate(state: &mut ApState, headers: &HeaderMap) -> Result<(), Response> {
-    let key = headers
-        .get("x-api-key")
-        .and_then(|v| v.to_str().ok())
-        .or_else(|| {
-            headers
-                .get("authorization")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-        });
+/// Authentication and injected faults, checked before every API call: `Some` is the refusal.
+fn gate(state: &mut ApState, headers: &HeaderMap) -> Option<Response> {
+    let key = headers.get("x-api-key").and_then(|v| v.to_str().ok()).or_else(|| {
+        headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+    });
     if key != Some(state.api_key.as_str()) {
-        return Err(api_error(
+        return Some(api_error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "missing or invalid API key",
@@ -354,19 +331,15 @@ fn gate(state: &mut ApState, headers: &HeaderMap) -> Result<(), Response> {
     if !state.faults.fail_next.is_empty() {
         let code = state.faults.fail_next.remove(0);
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-        let mut resp = api_error(
-            status,
-            "injected_fault",
-            format!("sandbox fault mode answered {code}"),
-        );
+        let mut resp = api_error(status, "injected_fault", format!("sandbox fault mode answered {code}"));
         if let Some(secs) = state.faults.retry_after_secs {
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                 resp.headers_mut().insert("retry-after", v);
             }
         }
-        return Err(resp);
+        return Some(resp);
     }
-    Ok(())
+    None
 }
 
 #[derive(Deserialize)]
@@ -388,13 +361,9 @@ macro_rules! listed {
 }
 listed!(User => users, Entity => entities, Supplier => suppliers, Invoice => invoices, ApprovalStep => approvals);
 
-async fn list<T: Listed>(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    Query(p): Query<ListParams>,
-) -> Response {
+async fn list<T: Listed>(State(state): State<Shared>, headers: HeaderMap, Query(p): Query<ListParams>) -> Response {
     let mut s = lock(&state);
-    if let Err(resp) = gate(&mut s, &headers) {
+    if let Some(resp) = gate(&mut s, &headers) {
         return resp;
     }
     let after = match p.cursor.as_deref().map(str::parse::<u64>).transpose() {
@@ -447,7 +416,7 @@ async fn decision(
     body: axum::body::Bytes,
 ) -> Response {
     let mut s = lock(&state);
-    if let Err(resp) = gate(&mut s, &headers) {
+    if let Some(resp) = gate(&mut s, &headers) {
         return resp;
     }
     let Some(key) = headers

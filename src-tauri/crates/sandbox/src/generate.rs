@@ -196,10 +196,7 @@ pub fn generate(seed: u64, size: Size, now: DateTime<Utc>) -> Generated {
                 id: format!("S{:05}", i + 1),
                 name,
                 country: country.into(),
-                bank_account: Some(format!(
-                    "{country}** **** **** {:04}",
-                    rng.gen_range(0..10_000)
-                )),
+                bank_account: Some(format!("{country}** **** **** {:04}", rng.gen_range(0..10_000))),
                 on_hold: rng.gen_ratio(1, 40),
                 version: 1,
                 updated_at: stamp.clone(),
@@ -228,8 +225,7 @@ pub fn generate(seed: u64, size: Size, now: DateTime<Utc>) -> Generated {
         for l in 0..line_count {
             let (desc, account, cc) = LINE_ITEMS[rng.gen_range(0..LINE_ITEMS.len())];
             let quantity = rng.gen_range(1..=40i64);
-            let unit_minor =
-                rng.gen_range(500..250_000i64) / if rng.gen_ratio(1, 3) { 10 } else { 1 };
+            let unit_minor = rng.gen_range(500..250_000i64) / if rng.gen_ratio(1, 3) { 10 } else { 1 };
             let amount = quantity * unit_minor;
             total += amount;
             lines.push(InvoiceLine {

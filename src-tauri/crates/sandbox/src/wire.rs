@@ -105,7 +105,7 @@ pub struct ApiError {
     pub error: String,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub current: Option<ApprovalStep>,
+    pub current: Option<Box<ApprovalStep>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

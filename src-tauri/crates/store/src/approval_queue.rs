@@ -174,17 +174,10 @@ macro_rules! queue_query {
 }
 
 fn like_pattern(search: &Option<String>) -> Option<String> {
-    search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            let escaped = s
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            format!("%{escaped}%")
-        })
+    search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| {
+        let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        format!("%{escaped}%")
+    })
 }
 
 pub async fn page(store: &Store, req: &QueueRequest) -> Result<QueuePage> {
@@ -198,8 +191,7 @@ pub async fn page(store: &Store, req: &QueueRequest) -> Result<QueuePage> {
         .after
         .as_deref()
         .map(|c| {
-            serde_json::from_str::<Cursor>(c)
-                .map_err(|e| StoreError::Conflict(format!("invalid page cursor: {e}")))
+            serde_json::from_str::<Cursor>(c).map_err(|e| StoreError::Conflict(format!("invalid page cursor: {e}")))
         })
         .transpose()?;
     let (a_int, a_text, a_key) = match after {
@@ -268,9 +260,7 @@ pub async fn page(store: &Store, req: &QueueRequest) -> Result<QueuePage> {
     .await?;
     let next_cursor = if rows.len() as i64 == limit {
         rows.last()
-            .map(|r| {
-                serde_json::to_string(&Cursor(r.sort_int, r.sort_text.clone(), r.row_key.clone()))
-            })
+            .map(|r| serde_json::to_string(&Cursor(r.sort_int, r.sort_text.clone(), r.row_key.clone())))
             .transpose()
             .map_err(|e| StoreError::corrupt("approvals", "cursor", e))?
     } else {
@@ -318,11 +308,7 @@ fn to_row(r: Raw) -> Result<QueueRow> {
         amount: Money::from_minor(r.total_minor, currency),
         invoice_date: r.invoice_date,
         due_date: r.due_date,
-        assigned_on: r
-            .assigned_at
-            .get(..10)
-            .unwrap_or(&r.assigned_at)
-            .to_string(),
+        assigned_on: r.assigned_at.get(..10).unwrap_or(&r.assigned_at).to_string(),
         age_business_days: r.age.max(0),
         bucket: AgingBucket::from_business_days(r.age),
         step: r.step,
@@ -350,11 +336,7 @@ pub struct EntityAging {
 }
 
 /// Counts and exact sums per entity, currency and bucket of the approver's pending steps.
-pub async fn aging_summary(
-    store: &Store,
-    approver_id: &str,
-    filter: &QueueFilter,
-) -> Result<Vec<EntityAging>> {
+pub async fn aging_summary(store: &Store, approver_id: &str, filter: &QueueFilter) -> Result<Vec<EntityAging>> {
     let search = like_pattern(&filter.search);
     let rows = sqlx::query!(
         r#"SELECT e.code AS "code!", e.name AS "name!", i.currency AS "currency!: String",

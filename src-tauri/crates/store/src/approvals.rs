@@ -64,11 +64,7 @@ pub async fn all(store: &Store) -> Result<Vec<Approval>> {
     load(store, None).await
 }
 
-pub async fn get(
-    store: &Store,
-    connection_id: &str,
-    external_id: &str,
-) -> Result<Option<Approval>> {
+pub async fn get(store: &Store, connection_id: &str, external_id: &str) -> Result<Option<Approval>> {
     Ok(load(store, Some((connection_id, external_id))).await?.pop())
 }
 
@@ -87,8 +83,7 @@ async fn load(store: &Store, only: Option<(&str, &str)>) -> Result<Vec<Approval>
     .await?;
     rows.into_iter()
         .map(|r| {
-            let ts =
-                |s: &str, col: &'static str| parse_ts(s).map_err(|e| corrupt(col)(e.to_string()));
+            let ts = |s: &str, col: &'static str| parse_ts(s).map_err(|e| corrupt(col)(e.to_string()));
             Ok(Approval {
                 provenance: Provenance {
                     connection_id: r.connection_id,
@@ -104,11 +99,7 @@ async fn load(store: &Store, only: Option<(&str, &str)>) -> Result<Vec<Approval>
                 approver_id: r.approver_id,
                 status: ApprovalStatus::parse(&r.status)?,
                 assigned_at: ts(&r.assigned_at, "assigned_at")?,
-                decided_at: r
-                    .decided_at
-                    .as_deref()
-                    .map(|s| ts(s, "decided_at"))
-                    .transpose()?,
+                decided_at: r.decided_at.as_deref().map(|s| ts(s, "decided_at")).transpose()?,
                 decided_by: r.decided_by,
                 comment: r.comment,
             })

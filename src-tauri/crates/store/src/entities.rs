@@ -4,14 +4,10 @@ use sqlx::SqliteConnection;
 
 use crate::{format_ts, parse_ts, Result, Store, StoreError};
 
-pub async fn upsert(
-    tx: &mut SqliteConnection,
-    e: &LegalEntity,
-    now: DateTime<Utc>,
-) -> Result<bool> {
+pub async fn upsert(tx: &mut SqliteConnection, e: &LegalEntity, now: DateTime<Utc>) -> Result<bool> {
     let p = &e.provenance;
-    let calendar = serde_json::to_string(&e.calendar)
-        .map_err(|err| StoreError::corrupt("legal_entities", "calendar", err))?;
+    let calendar =
+        serde_json::to_string(&e.calendar).map_err(|err| StoreError::corrupt("legal_entities", "calendar", err))?;
     let (currency, tz) = (e.currency.to_string(), e.time_zone.name().to_string());
     let today = e.calendar.ordinal(e.today(now));
     let (updated, fetched) = (format_ts(p.source_updated_at), format_ts(p.fetched_at));
@@ -52,16 +48,15 @@ pub async fn list(store: &Store) -> Result<Vec<LegalEntity>> {
     .await?;
     rows.into_iter()
         .map(|r| {
-            let calendar: BusinessCalendar = serde_json::from_str(&r.calendar)
-                .map_err(|e| StoreError::corrupt("legal_entities", "calendar", e))?;
+            let calendar: BusinessCalendar =
+                serde_json::from_str(&r.calendar).map_err(|e| StoreError::corrupt("legal_entities", "calendar", e))?;
             Ok(LegalEntity {
                 provenance: Provenance {
                     connection_id: r.connection_id,
                     external_id: r.external_id,
                     source_version: r.source_version,
-                    source_updated_at: parse_ts(&r.source_updated_at).map_err(|e| {
-                        StoreError::corrupt("legal_entities", "source_updated_at", e)
-                    })?,
+                    source_updated_at: parse_ts(&r.source_updated_at)
+                        .map_err(|e| StoreError::corrupt("legal_entities", "source_updated_at", e))?,
                     fetched_at: parse_ts(&r.fetched_at)
                         .map_err(|e| StoreError::corrupt("legal_entities", "fetched_at", e))?,
                 },

@@ -21,11 +21,7 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub(crate) fn corrupt(
-        table: &'static str,
-        column: &'static str,
-        reason: impl ToString,
-    ) -> Self {
+    pub(crate) fn corrupt(table: &'static str, column: &'static str, reason: impl ToString) -> Self {
         StoreError::Corrupt {
             table,
             column,

@@ -130,8 +130,7 @@ async fn load(store: &Store, only: Option<(&str, &str)>) -> Result<Vec<Invoice>>
                 source_version: r.source_version,
                 source_updated_at: parse_ts(&r.source_updated_at)
                     .map_err(|e| corrupt("source_updated_at")(e.to_string()))?,
-                fetched_at: parse_ts(&r.fetched_at)
-                    .map_err(|e| corrupt("fetched_at")(e.to_string()))?,
+                fetched_at: parse_ts(&r.fetched_at).map_err(|e| corrupt("fetched_at")(e.to_string()))?,
             },
             entity_code: r.entity_code,
             supplier_external_id: r.supplier_external_id,

@@ -207,12 +207,7 @@ pub async fn mark_delivering(store: &Store, id: &str, now: DateTime<Utc>) -> Res
     Ok(())
 }
 
-pub async fn mark_delivered(
-    store: &Store,
-    id: &str,
-    http_status: i64,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub async fn mark_delivered(store: &Store, id: &str, http_status: i64, now: DateTime<Utc>) -> Result<()> {
     let now = format_ts(now);
     sqlx::query!(
         "UPDATE outbox SET status = 'delivered', source_status = ?, last_error = NULL, delivered_at = ?, updated_at = ?
@@ -249,13 +244,7 @@ pub async fn retry_later(
 }
 
 /// A final answer from the source that the action cannot be applied as asked.
-pub async fn refuse(
-    store: &Store,
-    id: &str,
-    http_status: i64,
-    message: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub async fn refuse(store: &Store, id: &str, http_status: i64, message: &str, now: DateTime<Utc>) -> Result<()> {
     let now = format_ts(now);
     sqlx::query!(
         "UPDATE outbox SET status = 'refused', source_status = ?, source_message = ?, updated_at = ? WHERE id = ?",
@@ -283,9 +272,7 @@ pub async fn dismiss(store: &Store, id: &str, actor_id: &str, now: DateTime<Utc>
     .execute(store.writer())
     .await?;
     if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound(format!(
-            "a finished action {id} of yours"
-        )));
+        return Err(StoreError::NotFound(format!("a finished action {id} of yours")));
     }
     Ok(())
 }

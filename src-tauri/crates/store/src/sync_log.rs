@@ -17,12 +17,7 @@ pub async fn cursor(store: &Store, connection_id: &str, resource: &str) -> Resul
 
 /// Saves a cursor inside the caller's transaction, so it only moves once the data it covers is
 /// committed with it.
-pub async fn set_cursor(
-    tx: &mut SqliteConnection,
-    connection_id: &str,
-    resource: &str,
-    cursor: &str,
-) -> Result<()> {
+pub async fn set_cursor(tx: &mut SqliteConnection, connection_id: &str, resource: &str, cursor: &str) -> Result<()> {
     let now = format_ts(Utc::now());
     sqlx::query!(
         "INSERT INTO sync_cursors (connection_id, resource, cursor, updated_at) VALUES (?, ?, ?, ?)
@@ -110,12 +105,7 @@ impl RunOutcome {
     }
 }
 
-pub async fn finish_run(
-    store: &Store,
-    id: i64,
-    outcome: &RunOutcome,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub async fn finish_run(store: &Store, id: i64, outcome: &RunOutcome, now: DateTime<Utc>) -> Result<()> {
     let now = format_ts(now);
     let status = outcome.status();
     sqlx::query!(

@@ -44,12 +44,9 @@ impl Engine {
         let approval = store::approvals::get(&self.store, connection_id, approval_id)
             .await?
             .ok_or_else(|| SyncError::NotFound(format!("approval {approval_id}")))?;
-        let invoice =
-            store::invoices::get(&self.store, connection_id, &approval.invoice_external_id)
-                .await?
-                .ok_or_else(|| {
-                    SyncError::NotFound(format!("invoice {}", approval.invoice_external_id))
-                })?;
+        let invoice = store::invoices::get(&self.store, connection_id, &approval.invoice_external_id)
+            .await?
+            .ok_or_else(|| SyncError::NotFound(format!("invoice {}", approval.invoice_external_id)))?;
         authorize_decision(actor_id, &approval, &invoice, decision, reason)?;
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         let action = store::outbox::enqueue(

@@ -20,14 +20,8 @@ pub(crate) async fn apply(
         Record::Entity(e) => store::entities::upsert(tx, e, now).await?,
         Record::Supplier(s) => store::suppliers::upsert(tx, s).await?,
         Record::Invoice(i) => store::invoices::upsert(tx, i).await?,
-        Record::Approval {
-            approval,
-            entity_code,
-        } => {
-            let key = (
-                approval.provenance.connection_id.clone(),
-                entity_code.clone(),
-            );
+        Record::Approval { approval, entity_code } => {
+            let key = (approval.provenance.connection_id.clone(), entity_code.clone());
             let Some(entity) = entities.get(&key) else {
                 return Ok(Err(format!(
                     "approval {} names unknown entity {entity_code}",

@@ -33,20 +33,16 @@ impl Engine {
         if due.is_empty() {
             return Ok(report);
         }
-        let connections: HashMap<String, store::connections::Connection> =
-            store::connections::list(&self.store)
-                .await?
-                .into_iter()
-                .map(|c| (c.id.clone(), c))
-                .collect();
+        let connections: HashMap<String, store::connections::Connection> = store::connections::list(&self.store)
+            .await?
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect();
         for action in due {
             let span = info_span!("action_delivery", action = %action.id, kind = %action.kind, target = %action.target_external_id);
             let result = async {
                 let Some(conn) = connections.get(&action.connection_id) else {
-                    return Err(SyncError::NotFound(format!(
-                        "connection {}",
-                        action.connection_id
-                    )));
+                    return Err(SyncError::NotFound(format!("connection {}", action.connection_id)));
                 };
                 outbox::mark_delivering(&self.store, &action.id, Utc::now()).await?;
                 self.deliver_one(conn, &action).await
@@ -60,8 +56,7 @@ impl Engine {
                     report.retrying += 1;
                     let next = Utc::now() + retry_delay(action.attempts + 1);
                     warn!(action = %action.id, error = %e, %next, "delivery failed, will retry");
-                    outbox::retry_later(&self.store, &action.id, &e.to_string(), next, Utc::now())
-                        .await?;
+                    outbox::retry_later(&self.store, &action.id, &e.to_string(), next, Utc::now()).await?;
                 }
             }
         }
@@ -81,8 +76,8 @@ impl Engine {
             )));
         }
         let client = self.client(conn)?;
-        let payload: serde_json::Value = serde_json::from_str(&action.payload)
-            .map_err(|e| SyncError::Invalid(format!("action payload: {e}")))?;
+        let payload: serde_json::Value =
+            serde_json::from_str(&action.payload).map_err(|e| SyncError::Invalid(format!("action payload: {e}")))?;
         let body = serde_json::json!({
             "decision": payload["decision"],
             "comment": payload["comment"],
@@ -105,20 +100,12 @@ impl Engine {
                     warn!(%reason, "applied decision could not be mirrored; the next sync will bring it");
                 }
                 tx.commit().await.map_err(store::StoreError::from)?;
-                outbox::mark_delivered(&self.store, &action.id, i64::from(status), Utc::now())
-                    .await?;
+                outbox::mark_delivered(&self.store, &action.id, i64::from(status), Utc::now()).await?;
                 info!(status, "action applied at the source");
                 Ok(true)
             }
             WriteOutcome::Refused { status, message } => {
-                outbox::refuse(
-                    &self.store,
-                    &action.id,
-                    i64::from(status),
-                    &message,
-                    Utc::now(),
-                )
-                .await?;
+                outbox::refuse(&self.store, &action.id, i64::from(status), &message, Utc::now()).await?;
                 warn!(status, %message, "action refused by the source");
                 Ok(false)
             }

@@ -48,10 +48,7 @@ impl Engine {
         self
     }
 
-    fn client(
-        &self,
-        c: &store::connections::Connection,
-    ) -> Result<connect::ap::ApClient, SyncError> {
+    fn client(&self, c: &store::connections::Connection) -> Result<connect::ap::ApClient, SyncError> {
         Ok(connect::ap::ApClient::new(
             &c.id,
             &c.base_url,

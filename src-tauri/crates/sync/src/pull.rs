@@ -42,12 +42,8 @@ impl Engine {
             match self.client(c) {
                 Ok(client) => {
                     for resource in Resource::ALL {
-                        if let Err(e) = self.pull_resource(&client, c, resource, &mut outcome).await
-                        {
-                            let fatal = !matches!(
-                                e,
-                                SyncError::Connect(ConnectError::MalformedPage { .. })
-                            );
+                        if let Err(e) = self.pull_resource(&client, c, resource, &mut outcome).await {
+                            let fatal = !matches!(e, SyncError::Connect(ConnectError::MalformedPage { .. }));
                             warn!(resource = resource.path(), error = %e, "resource sync stopped");
                             outcome.error = Some(e.to_string());
                             if fatal {
@@ -94,9 +90,7 @@ impl Engine {
             Default::default()
         };
         loop {
-            let page = client
-                .fetch_page(resource, cursor.as_deref(), self.page_size)
-                .await?;
+            let page = client.fetch_page(resource, cursor.as_deref(), self.page_size).await?;
             outcome.bytes += page.bytes as i64;
             let mut tx = self.store.begin().await?;
             for item in &page.records {
@@ -112,24 +106,12 @@ impl Engine {
                         let (position, raw) = match item {
                             Err(m) => (m.position.clone(), m.raw.clone()),
                             Ok(_) => (
-                                format!(
-                                    "{} cursor {}",
-                                    resource.path(),
-                                    cursor.as_deref().unwrap_or("start")
-                                ),
+                                format!("{} cursor {}", resource.path(), cursor.as_deref().unwrap_or("start")),
                                 String::new(),
                             ),
                         };
                         warn!(connection = %c.id, endpoint = resource.path(), %position, %reason, "record sent to dead letters");
-                        sync_log::dead_letter(
-                            &mut tx,
-                            &c.id,
-                            resource.path(),
-                            &position,
-                            &reason,
-                            &raw,
-                        )
-                        .await?;
+                        sync_log::dead_letter(&mut tx, &c.id, resource.path(), &position, &reason, &raw).await?;
                     }
                 }
             }

@@ -15,11 +15,7 @@ async fn sync_mirrors_every_record_and_a_rerun_changes_nothing() {
     assert_eq!(first.malformed, 0);
 
     let src = w.sandbox.snapshot();
-    let total = src.users.len()
-        + src.entities.len()
-        + src.suppliers.len()
-        + src.invoices.len()
-        + src.approvals.len();
+    let total = src.users.len() + src.entities.len() + src.suppliers.len() + src.invoices.len() + src.approvals.len();
     assert_eq!(first.records as usize, total);
     assert_eq!(first.changed as usize, total);
 
@@ -65,8 +61,7 @@ async fn sync_mirrors_every_record_and_a_rerun_changes_nothing() {
         assert_eq!(m.approver_id, s.approver_id);
         assert_eq!(m.status.as_str(), s.status);
         assert_eq!(
-            m.assigned_at
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            m.assigned_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             s.assigned_at
         );
         assert_eq!(m.decided_by, s.decided_by);
@@ -76,11 +71,7 @@ async fn sync_mirrors_every_record_and_a_rerun_changes_nothing() {
     assert_eq!(suppliers.len(), src.suppliers.len());
     for (m, s) in suppliers.iter().zip(&src.suppliers) {
         assert_eq!(
-            (
-                m.provenance.external_id.as_str(),
-                m.name.as_str(),
-                m.on_hold
-            ),
+            (m.provenance.external_id.as_str(), m.name.as_str(), m.on_hold),
             (s.id.as_str(), s.name.as_str(), s.on_hold)
         );
         assert_eq!(m.bank_account, s.bank_account);
@@ -94,10 +85,7 @@ async fn sync_mirrors_every_record_and_a_rerun_changes_nothing() {
             (m.id.as_str(), m.name.as_str(), m.email.as_str()),
             (s.id.as_str(), s.name.as_str(), s.email.as_str())
         );
-        assert_eq!(
-            m.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-            s.roles
-        );
+        assert_eq!(m.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(), s.roles);
     }
 
     let entities = store::entities::list(&w.store).await.unwrap();
@@ -108,10 +96,7 @@ async fn sync_mirrors_every_record_and_a_rerun_changes_nothing() {
             (s.code.as_str(), s.currency.as_str(), s.time_zone.as_str())
         );
         assert_eq!(
-            m.calendar
-                .holidays()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>(),
+            m.calendar.holidays().map(|d| d.to_string()).collect::<Vec<_>>(),
             s.holidays
         );
     }
@@ -131,22 +116,10 @@ async fn a_change_at_the_source_arrives_as_a_delta() {
     let id = w.sandbox.snapshot().invoices[3].id.clone();
     assert!(w.sandbox.touch_invoice(&id, 10));
     let report = w.engine.sync_all().await.unwrap();
-    assert_eq!(
-        report[0].outcome.records, 1,
-        "only the changed invoice is pulled"
-    );
+    assert_eq!(report[0].outcome.records, 1, "only the changed invoice is pulled");
     assert_eq!(report[0].outcome.changed, 1);
-    let src = w
-        .sandbox
-        .snapshot()
-        .invoices
-        .into_iter()
-        .find(|i| i.id == id)
-        .unwrap();
-    let mirrored = store::invoices::get(&w.store, CONN, &id)
-        .await
-        .unwrap()
-        .unwrap();
+    let src = w.sandbox.snapshot().invoices.into_iter().find(|i| i.id == id).unwrap();
+    let mirrored = store::invoices::get(&w.store, CONN, &id).await.unwrap().unwrap();
     assert_eq!(mirrored.provenance.source_version, 2);
     assert_eq!(mirrored.due_date.to_string(), src.due_date);
 }
@@ -166,29 +139,12 @@ async fn a_malformed_record_is_dead_lettered_with_its_position_and_the_rest_is_k
     assert_eq!(dead.len(), 1);
     // The first page of the first resource (users) carried the bad record.
     assert_eq!(dead[0].resource, "users");
-    assert!(
-        dead[0].position.contains("record 0"),
-        "{}",
-        dead[0].position
-    );
-    assert!(
-        dead[0].reason.contains("invalid type"),
-        "{}",
-        dead[0].reason
-    );
-    assert!(
-        dead[0].raw.contains("\"seven\""),
-        "the raw payload is kept for replay"
-    );
+    assert!(dead[0].position.contains("record 0"), "{}", dead[0].position);
+    assert!(dead[0].reason.contains("invalid type"), "{}", dead[0].reason);
+    assert!(dead[0].raw.contains("\"seven\""), "the raw payload is kept for replay");
     let src = w.sandbox.snapshot();
-    assert_eq!(
-        store::users::list(&w.store).await.unwrap().len(),
-        src.users.len() - 1
-    );
-    assert_eq!(
-        store::invoices::all(&w.store).await.unwrap().len(),
-        src.invoices.len()
-    );
+    assert_eq!(store::users::list(&w.store).await.unwrap().len(), src.users.len() - 1);
+    assert_eq!(store::invoices::all(&w.store).await.unwrap().len(), src.invoices.len());
     assert_eq!(
         store::approvals::all(&w.store).await.unwrap().len(),
         src.approvals.len()
@@ -212,16 +168,10 @@ async fn a_page_that_stays_broken_is_reported_and_other_resources_still_sync() {
     );
     assert!(error.contains("line 1, column"), "{error}");
     let src = w.sandbox.snapshot();
-    assert_eq!(
-        store::invoices::all(&w.store).await.unwrap().len(),
-        src.invoices.len()
-    );
+    assert_eq!(store::invoices::all(&w.store).await.unwrap().len(), src.invoices.len());
     assert!(store::users::list(&w.store).await.unwrap().is_empty());
     // The next run picks users up from where they were.
     let next = w.engine.sync_all().await.unwrap();
     assert_eq!(next[0].outcome.error, None);
-    assert_eq!(
-        store::users::list(&w.store).await.unwrap().len(),
-        src.users.len()
-    );
+    assert_eq!(store::users::list(&w.store).await.unwrap().len(), src.users.len());
 }

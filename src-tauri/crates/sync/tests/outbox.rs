@@ -56,10 +56,7 @@ async fn a_decision_sent_through_two_503s_is_applied_exactly_once() {
     assert_eq!(applied[0].decision, "approve");
 
     // The answer is mirrored at once: the step is approved and leaves the queue.
-    let step = store::approvals::get(&w.store, CONN, &approval)
-        .await
-        .unwrap()
-        .unwrap();
+    let step = store::approvals::get(&w.store, CONN, &approval).await.unwrap().unwrap();
     assert_eq!(step.status.as_str(), "approved");
     // Nothing is due any more; delivering again sends nothing.
     assert_eq!(w.engine.deliver_outbox().await.unwrap().delivered, 0);
@@ -87,10 +84,7 @@ async fn a_crash_after_sending_resends_with_the_same_key_and_the_source_applies_
     let report = w.engine.deliver_outbox().await.unwrap();
     assert_eq!(report.delivered, 1, "re-sent and acknowledged");
     assert_eq!(w.sandbox.decisions().len(), 1, "the source applied it once");
-    let stored = store::outbox::get(&w.store, &action.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = store::outbox::get(&w.store, &action.id).await.unwrap().unwrap();
     assert_eq!(stored.status, ActionStatus::Delivered);
     assert_eq!(stored.attempts, 2);
 }
@@ -111,10 +105,7 @@ async fn an_outage_longer_than_the_policy_keeps_the_action_for_later() {
     });
     let report = w.engine.deliver_outbox().await.unwrap();
     assert_eq!(report.retrying, 1);
-    let stored = store::outbox::get(&w.store, &action.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = store::outbox::get(&w.store, &action.id).await.unwrap().unwrap();
     assert_eq!(stored.status, ActionStatus::Queued);
     assert!(stored.last_error.unwrap().contains("503"));
     assert!(w.sandbox.decisions().is_empty());
@@ -151,10 +142,7 @@ async fn a_stale_version_is_refused_by_the_source_and_stays_in_the_queue_with_th
     let report = w.engine.deliver_outbox().await.unwrap();
     assert_eq!(report.refused, 1);
     assert!(w.sandbox.decisions().is_empty(), "nothing was overwritten");
-    let stored = store::outbox::get(&w.store, &action.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = store::outbox::get(&w.store, &action.id).await.unwrap().unwrap();
     assert_eq!(stored.status, ActionStatus::Refused);
     assert_eq!(stored.source_status, Some(409));
     assert!(stored
@@ -201,10 +189,7 @@ async fn a_stale_version_is_refused_by_the_source_and_stays_in_the_queue_with_th
         .await
         .unwrap();
     assert_eq!(w.engine.deliver_outbox().await.unwrap().delivered, 1);
-    assert_eq!(
-        w.sandbox.decisions()[0].idempotency_key,
-        again.idempotency_key
-    );
+    assert_eq!(w.sandbox.decisions()[0].idempotency_key, again.idempotency_key);
 }
 
 #[tokio::test]
@@ -214,13 +199,7 @@ async fn controls_refuse_before_anything_is_queued() {
     let snap = w.sandbox.snapshot();
     let (approval, approver) = decidable(&w);
     // Someone else's step.
-    let other = snap
-        .users
-        .iter()
-        .find(|u| u.id != approver)
-        .unwrap()
-        .id
-        .clone();
+    let other = snap.users.iter().find(|u| u.id != approver).unwrap().id.clone();
     let err = w
         .engine
         .decide(&other, CONN, &approval, Decision::Approve, None)

@@ -1,0 +1,203 @@
+//! `ctower bench`: the figures of DESIGN.md §5 that exist so far, measured on a generated
+//! sandbox over 127.0.0.1 and a real SQLite file. Prints `name: value unit` lines and writes the
+//! same figures as JSON.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use connect::{ConnectError, SecretStore};
+use domain::AgingBucket;
+use sandbox::{Sandbox, SandboxConfig, Size};
+use store::approval_queue::{self as queue, QueueFilter, QueueRequest, SortKey};
+use store::connections::Connection;
+use store::Store;
+use sync::Engine;
+
+/// The bench's own sandbox key, held in memory: the bench measures sync, not the keyring.
+struct BenchSecret(String);
+
+impl SecretStore for BenchSecret {
+    fn get(&self, _: &str) -> Result<String, ConnectError> {
+        Ok(self.0.clone())
+    }
+    fn set(&self, _: &str, _: &str) -> Result<(), ConnectError> {
+        Ok(())
+    }
+    fn delete(&self, _: &str) -> Result<(), ConnectError> {
+        Ok(())
+    }
+}
+
+struct Figures(Vec<(String, f64, &'static str)>);
+
+impl Figures {
+    fn add(&mut self, name: &str, value: f64, unit: &'static str) {
+        println!("{name}: {} {unit}", fmt(value));
+        self.0.push((name.into(), value, unit));
+    }
+
+    fn json(&self, size: Size) -> serde_json::Value {
+        let figures: serde_json::Map<String, serde_json::Value> = self
+            .0
+            .iter()
+            .map(|(n, v, u)| (n.clone(), serde_json::json!({ "value": v, "unit": u })))
+            .collect();
+        serde_json::json!({ "size": format!("{size:?}"), "figures": figures })
+    }
+}
+
+// Figures are measurements for people to read, not money: rounding them is fine.
+fn fmt(v: f64) -> String {
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn p95(mut samples: Vec<Duration>) -> f64 {
+    samples.sort();
+    let idx = ((samples.len() as f64) * 0.95).ceil() as usize;
+    millis(samples[idx.saturating_sub(1).min(samples.len() - 1)])
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+pub async fn run(size: Size, out: &Path) -> Result<()> {
+    let mut figures = Figures(Vec::new());
+    let key = format!("sk-bench-{}", std::process::id());
+    let generated = Instant::now();
+    let sandbox = Sandbox::start(
+        SandboxConfig {
+            seed: 42,
+            size,
+            api_key: key.clone(),
+            now: chrono::Utc::now(),
+        },
+        ([127, 0, 0, 1], 0).into(),
+    )
+    .await?;
+    figures.add("sandbox_generate_s", generated.elapsed().as_secs_f64(), "s");
+
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(&dir.path().join("bench.db")).await?;
+    store::connections::save(
+        &store,
+        &Connection {
+            id: "ap".into(),
+            kind: "ap".into(),
+            name: "bench".into(),
+            base_url: sandbox.base_url(),
+            secret_ref: "bench".into(),
+        },
+    )
+    .await?;
+    let engine = Engine::new(store.clone(), Arc::new(BenchSecret(key))).with_page_size(1000);
+
+    let t = Instant::now();
+    let reports = engine.sync_all().await?;
+    let initial = t.elapsed();
+    let records: i64 = reports.iter().map(|r| r.outcome.records).sum();
+    figures.add("sync_initial_records", records as f64, "rec");
+    figures.add("sync_initial_s", initial.as_secs_f64(), "s");
+    figures.add(
+        "sync_initial_records_per_s",
+        records as f64 / initial.as_secs_f64(),
+        "rec/s",
+    );
+
+    let snapshot = sandbox.snapshot();
+    for inv in snapshot.invoices.iter().take(1000) {
+        sandbox.touch_invoice(&inv.id, 1);
+    }
+    let t = Instant::now();
+    let delta = engine.sync_all().await?;
+    let delta_records: i64 = delta.iter().map(|r| r.outcome.changed).sum();
+    figures.add("delta_sync_1000_ms", millis(t.elapsed()), "ms");
+    figures.add("delta_sync_changed_records", delta_records as f64, "rec");
+
+    // The approver with the most pending work, as the app signs in.
+    let approver = {
+        let mut counts = std::collections::HashMap::<String, usize>::new();
+        for a in snapshot.approvals.iter().filter(|a| a.status == "pending") {
+            *counts.entry(a.approver_id.clone()).or_default() += 1;
+        }
+        counts
+            .into_iter()
+            .max_by_key(|(_, n)| *n)
+            .map(|(u, _)| u)
+            .context("no pending approvals")?
+    };
+    let filters = [
+        QueueFilter::default(),
+        QueueFilter {
+            entity: Some("DE01".into()),
+            ..Default::default()
+        },
+        QueueFilter {
+            bucket: Some(AgingBucket::Over20),
+            ..Default::default()
+        },
+        QueueFilter {
+            search: Some("gran".into()),
+            ..Default::default()
+        },
+    ];
+    let sorts = [
+        SortKey::DueDate,
+        SortKey::Amount,
+        SortKey::Age,
+        SortKey::Supplier,
+        SortKey::InvoiceNumber,
+    ];
+    let mut samples = Vec::new();
+    for filter in &filters {
+        for sort in sorts {
+            for descending in [false, true] {
+                for _ in 0..10 {
+                    let req = QueueRequest {
+                        approver_id: approver.clone(),
+                        filter: filter.clone(),
+                        sort,
+                        descending,
+                        after: None,
+                        limit: 50,
+                    };
+                    let t = Instant::now();
+                    queue::page(&store, &req).await?;
+                    samples.push(t.elapsed());
+                }
+            }
+        }
+    }
+    figures.add("approval_queue_first_page_p95_ms", p95(samples), "ms");
+
+    let mut samples = Vec::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        queue::aging_summary(&store, &approver, &QueueFilter::default()).await?;
+        samples.push(t.elapsed());
+    }
+    figures.add("aging_summary_p95_ms", p95(samples), "ms");
+    figures.add("peak_rss_mb", peak_rss_mb(), "MB");
+
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(out, serde_json::to_string_pretty(&figures.json(size))?)?;
+    println!("results written to {}", out.display());
+    Ok(())
+}
