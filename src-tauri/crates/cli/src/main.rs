@@ -1,5 +1,6 @@
 //! `ctower`: headless use of the same engine the desktop app runs.
 
+mod audit;
 mod bench;
 
 use std::path::PathBuf;
@@ -49,6 +50,11 @@ enum Command {
         once: bool,
     },
     /// Measure the figures of DESIGN.md §5 and print them (also target/bench/results.json).
+    /// Check the audit trail: every event present, unedited and in order.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     Bench {
         #[arg(long, default_value = "demo")]
         size: Size,
@@ -56,6 +62,12 @@ enum Command {
         #[arg(long, default_value = "target/bench/results.json")]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain and report any event edited, removed or reordered.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -80,7 +92,18 @@ fn db_path(cli: &Option<PathBuf>) -> PathBuf {
 }
 
 #[tokio::main]
-async fn main() -> Result<()> {
+async fn main() -> std::process::ExitCode {
+    // Errors are for people: the message and its causes, not a backtrace.
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
@@ -112,6 +135,7 @@ async fn main() -> Result<()> {
             sync_once(&db_path(&cli.db)).await
         }
         Command::Bench { size, out } => bench::run(size, &out).await,
+        Command::Audit { command: AuditCommand::Verify } => audit::verify(&db_path(&cli.db)).await,
     }
 }
 

@@ -7,6 +7,7 @@ mod time;
 
 pub mod approval_queue;
 pub mod approvals;
+pub mod audit;
 pub mod connections;
 pub mod entities;
 pub mod invoices;

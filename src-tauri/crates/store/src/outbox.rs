@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{self, NewEvent};
 use crate::{format_ts, Result, Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +54,8 @@ pub struct NewAction {
     pub payload: serde_json::Value,
     pub if_match: Option<i64>,
     pub actor_id: String,
+    /// What the person saw when they acted, for the audit trail.
+    pub before: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,12 +121,12 @@ impl TryFrom<Row> for OutboxAction {
     }
 }
 
-/// Commits a new action. Refuses a second undelivered action on the same target, so a double
-/// key press cannot queue two decisions.
-pub async fn enqueue(store: &Store, a: &NewAction, now: DateTime<Utc>) -> Result<OutboxAction> {
+/// Commits a new action and its audit event together. Refuses a second undelivered action on the
+/// same target, so a double key press cannot queue two decisions.
+pub async fn enqueue(store: &Store, a: &NewAction, at: DateTime<Utc>) -> Result<OutboxAction> {
     let id = uuid::Uuid::now_v7().to_string();
     let key = uuid::Uuid::new_v4().to_string();
-    let now = format_ts(now);
+    let now = format_ts(at);
     let payload = a.payload.to_string();
     let mut tx = store.begin().await?;
     let open = sqlx::query_scalar!(
@@ -158,6 +161,18 @@ pub async fn enqueue(store: &Store, a: &NewAction, now: DateTime<Utc>) -> Result
     )
     .execute(&mut *tx)
     .await?;
+    let mut after = a.payload.clone();
+    after["action_id"] = serde_json::json!(id);
+    after["idempotency_key"] = serde_json::json!(key);
+    let event = NewEvent {
+        actor_id: &a.actor_id,
+        action: &format!("{}.queued", a.kind),
+        object_type: &a.kind,
+        object_id: &format!("{}/{}", a.connection_id, a.target_external_id),
+        before: a.before.clone(),
+        after: Some(after),
+    };
+    audit::append(&mut tx, &event, at).await?;
     tx.commit().await?;
     get(store, &id)
         .await?
@@ -207,19 +222,48 @@ pub async fn mark_delivering(store: &Store, id: &str, now: DateTime<Utc>) -> Res
     Ok(())
 }
 
-pub async fn mark_delivered(store: &Store, id: &str, http_status: i64, now: DateTime<Utc>) -> Result<()> {
-    let now = format_ts(now);
+pub async fn mark_delivered(
+    store: &Store,
+    action: &OutboxAction,
+    http_status: i64,
+    answer: Option<serde_json::Value>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let now = format_ts(at);
+    let mut tx = store.begin().await?;
     sqlx::query!(
         "UPDATE outbox SET status = 'delivered', source_status = ?, last_error = NULL, delivered_at = ?, updated_at = ?
          WHERE id = ?",
         http_status,
         now,
         now,
-        id
+        action.id
     )
-    .execute(store.writer())
+    .execute(&mut *tx)
     .await?;
+    let answer = serde_json::json!({ "action_id": action.id, "http_status": http_status, "source": answer });
+    source_event(&mut tx, action, "applied", answer, at).await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// Records the source's answer to an action in the audit trail.
+async fn source_event(
+    tx: &mut sqlx::SqliteConnection,
+    action: &OutboxAction,
+    outcome: &str,
+    answer: serde_json::Value,
+    at: DateTime<Utc>,
+) -> Result<i64> {
+    let event = NewEvent {
+        actor_id: &format!("source:{}", action.connection_id),
+        action: &format!("{}.{outcome}", action.kind),
+        object_type: &action.kind,
+        object_id: &format!("{}/{}", action.connection_id, action.target_external_id),
+        before: None,
+        after: Some(answer),
+    };
+    audit::append(tx, &event, at).await
 }
 
 /// A transient failure: keep the action and try again at `next_at`.
@@ -244,23 +288,34 @@ pub async fn retry_later(
 }
 
 /// A final answer from the source that the action cannot be applied as asked.
-pub async fn refuse(store: &Store, id: &str, http_status: i64, message: &str, now: DateTime<Utc>) -> Result<()> {
-    let now = format_ts(now);
+pub async fn refuse(
+    store: &Store,
+    action: &OutboxAction,
+    http_status: i64,
+    message: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let now = format_ts(at);
+    let mut tx = store.begin().await?;
     sqlx::query!(
         "UPDATE outbox SET status = 'refused', source_status = ?, source_message = ?, updated_at = ? WHERE id = ?",
         http_status,
         message,
         now,
-        id
+        action.id
     )
-    .execute(store.writer())
+    .execute(&mut *tx)
     .await?;
+    let answer = serde_json::json!({ "action_id": action.id, "http_status": http_status, "message": message });
+    source_event(&mut tx, action, "refused", answer, at).await?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// The person has seen the outcome; the action leaves their queue but stays in the outbox.
-pub async fn dismiss(store: &Store, id: &str, actor_id: &str, now: DateTime<Utc>) -> Result<()> {
-    let now = format_ts(now);
+pub async fn dismiss(store: &Store, id: &str, actor_id: &str, at: DateTime<Utc>) -> Result<()> {
+    let now = format_ts(at);
+    let mut tx = store.begin().await?;
     let done = sqlx::query!(
         "UPDATE outbox SET dismissed_at = ?, updated_at = ?
          WHERE id = ? AND actor_id = ? AND status IN ('refused', 'delivered') AND dismissed_at IS NULL",
@@ -269,11 +324,21 @@ pub async fn dismiss(store: &Store, id: &str, actor_id: &str, now: DateTime<Utc>
         id,
         actor_id
     )
-    .execute(store.writer())
+    .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound(format!("a finished action {id} of yours")));
     }
+    let event = NewEvent {
+        actor_id,
+        action: "outbox.dismissed",
+        object_type: "outbox_action",
+        object_id: id,
+        before: None,
+        after: None,
+    };
+    audit::append(&mut tx, &event, at).await?;
+    tx.commit().await?;
     Ok(())
 }
 

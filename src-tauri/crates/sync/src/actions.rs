@@ -58,6 +58,14 @@ impl Engine {
                 payload: json!({ "decision": decision.as_str(), "comment": reason, "reason": reason, "actor_id": actor_id }),
                 if_match: Some(approval.provenance.source_version),
                 actor_id: actor_id.into(),
+                before: Some(json!({
+                    "approval_status": approval.status.as_str(),
+                    "source_version": approval.provenance.source_version,
+                    "step": approval.step,
+                    "invoice": invoice.number,
+                    "supplier": invoice.supplier_external_id,
+                    "amount": invoice.total,
+                })),
             },
             Utc::now(),
         )

@@ -100,12 +100,20 @@ impl Engine {
                     warn!(%reason, "applied decision could not be mirrored; the next sync will bring it");
                 }
                 tx.commit().await.map_err(store::StoreError::from)?;
-                outbox::mark_delivered(&self.store, &action.id, i64::from(status), Utc::now()).await?;
+                let answer = match record.as_ref() {
+                    connect::ap::Record::Approval { approval, .. } => Some(serde_json::json!({
+                        "status": approval.status.as_str(),
+                        "source_version": approval.provenance.source_version,
+                        "decided_by": approval.decided_by,
+                    })),
+                    _ => None,
+                };
+                outbox::mark_delivered(&self.store, action, i64::from(status), answer, Utc::now()).await?;
                 info!(status, "action applied at the source");
                 Ok(true)
             }
             WriteOutcome::Refused { status, message } => {
-                outbox::refuse(&self.store, &action.id, i64::from(status), &message, Utc::now()).await?;
+                outbox::refuse(&self.store, action, i64::from(status), &message, Utc::now()).await?;
                 warn!(status, %message, "action refused by the source");
                 Ok(false)
             }
