@@ -98,15 +98,19 @@ pub async fn approval_queue(state: State<'_, AppState>, req: dto::QueuePageReque
         },
     )
     .await?;
+    let me = ws.user_id.read().await.clone();
     Ok(dto::QueuePage {
-        rows: page.rows.into_iter().map(row).collect(),
+        rows: page.rows.into_iter().map(|r| row(&me, r)).collect(),
         next_cursor: page.next_cursor,
         total: count(page.total),
     })
 }
 
-fn row(r: queue::QueueRow) -> dto::ApprovalRow {
+fn row(me: &str, r: queue::QueueRow) -> dto::ApprovalRow {
+    let blocked_reason = domain::approval::own_work(me, r.created_by.as_deref(), r.coded_by.as_deref())
+        .map(|refusal| refusal.to_string());
     dto::ApprovalRow {
+        blocked_reason,
         approval_id: r.approval_id,
         invoice_id: r.invoice_id,
         invoice_number: r.invoice_number,

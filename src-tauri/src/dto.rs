@@ -185,6 +185,8 @@ pub struct ApprovalRow {
     pub step_count: u32,
     pub step_name: String,
     pub status: String,
+    /// Why the signed-in user may not decide this step (segregation of duties), if so.
+    pub blocked_reason: Option<String>,
     pub pending_action: Option<PendingAction>,
 }
 

@@ -232,7 +232,7 @@ export async function startXvfb({ screen = "1440x900x24", timeoutMs = 10_000 } =
  * Returns { url, stop, killNow }; `stop` kills the whole group.
  */
 export async function startTauriDriver({ port, nativePort, env, logFile, readyTimeoutMs = 15_000 }) {
-  const log = openSync(logFile, "a");
+  const log = openSync(logFile, "w");
   const child = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
     env,
     detached: true,

@@ -81,6 +81,7 @@ pub enum WriteOutcome {
     Refused { status: u16, message: String },
 }
 
+#[derive(Clone)]
 pub struct ApClient {
     connection_id: String,
     base_url: String,
@@ -190,8 +191,9 @@ impl ApClient {
 
     fn parse_page(&self, resource: Resource, body: &str, cursor: &str) -> Result<Page, String> {
         #[derive(Deserialize)]
-        struct RawPage {
-            data: Vec<serde_json::Value>,
+        struct RawPage<'a> {
+            #[serde(borrow)]
+            data: Vec<&'a serde_json::value::RawValue>,
             next_cursor: String,
             has_more: bool,
         }
@@ -202,11 +204,11 @@ impl ApClient {
             .data
             .into_iter()
             .enumerate()
-            .map(|(i, v)| {
-                map_record(resource, &self.connection_id, v.clone(), fetched).map_err(|reason| Malformed {
+            .map(|(i, raw)| {
+                map_record(resource, &self.connection_id, raw.get(), fetched).map_err(|reason| Malformed {
                     position: format!("{} cursor {cursor} record {i}", resource.path()),
                     reason,
-                    raw: v.to_string(),
+                    raw: raw.get().to_string(),
                 })
             })
             .collect();
@@ -249,12 +251,7 @@ impl ApClient {
             source,
         })?;
         if (200..300).contains(&status) {
-            let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| ConnectError::MalformedPage {
-                endpoint: endpoint.clone(),
-                cursor: "-".into(),
-                reason: e.to_string(),
-            })?;
-            let record = map_record(Resource::Approvals, &self.connection_id, value, Utc::now()).map_err(|reason| {
+            let record = map_record(Resource::Approvals, &self.connection_id, &text, Utc::now()).map_err(|reason| {
                 ConnectError::MalformedPage {
                     endpoint,
                     cursor: "-".into(),
@@ -397,11 +394,11 @@ fn invoice_status(s: &str) -> Result<InvoiceStatus, String> {
 pub fn map_record(
     resource: Resource,
     connection_id: &str,
-    v: serde_json::Value,
+    v: &str,
     fetched_at: DateTime<Utc>,
 ) -> Result<Record, String> {
-    fn decode<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, String> {
-        serde_json::from_value(v).map_err(|e| e.to_string())
+    fn decode<T: serde::de::DeserializeOwned>(v: &str) -> Result<T, String> {
+        serde_json::from_str(v).map_err(|e| e.to_string())
     }
     let prov = |id: &str, version: i64, updated: &str| -> Result<Provenance, String> {
         Ok(Provenance {
@@ -526,13 +523,13 @@ mod tests {
         let now = Utc::now();
         let bad = json!({"id": "S1", "name": "x", "country": "DE", "bank_account": null, "on_hold": false,
                          "version": "seven", "updated_at": "2026-11-20T10:00:00Z"});
-        let err = map_record(Resource::Suppliers, "ap", bad, now).unwrap_err();
+        let err = map_record(Resource::Suppliers, "ap", &bad.to_string(), now).unwrap_err();
         assert!(err.contains("invalid type"), "{err}");
         let bad_total = json!({"id": "I1", "entity": "DE01", "supplier_id": "S1", "number": "A-1",
             "invoice_date": "2026-11-01", "due_date": "2026-12-01", "currency": "EUR", "total": "12,50",
             "status": "pending_approval", "po_number": null, "created_by": null, "coded_by": null, "lines": [],
             "version": 1, "updated_at": "2026-11-20T10:00:00Z"});
-        let err = map_record(Resource::Invoices, "ap", bad_total, now).unwrap_err();
+        let err = map_record(Resource::Invoices, "ap", &bad_total.to_string(), now).unwrap_err();
         assert!(err.starts_with("total:"), "{err}");
     }
 }

@@ -137,6 +137,17 @@ pub enum DecisionRefusal {
     ReasonRequired,
 }
 
+/// Segregation of duties: whoever created or coded an invoice may not approve it.
+pub fn own_work(user_id: &str, created_by: Option<&str>, coded_by: Option<&str>) -> Option<DecisionRefusal> {
+    if created_by == Some(user_id) {
+        Some(DecisionRefusal::OwnWork("created"))
+    } else if coded_by == Some(user_id) {
+        Some(DecisionRefusal::OwnWork("coded"))
+    } else {
+        None
+    }
+}
+
 /// Checks that `user_id` may take `decision` on `approval` of `invoice`: the step is theirs and
 /// pending, and they did not create or code the invoice (segregation of duties).
 pub fn authorize_decision(
@@ -149,11 +160,8 @@ pub fn authorize_decision(
     if approval.status != ApprovalStatus::Pending {
         return Err(DecisionRefusal::NotPending(approval.status.as_str()));
     }
-    if invoice.created_by.as_deref() == Some(user_id) {
-        return Err(DecisionRefusal::OwnWork("created"));
-    }
-    if invoice.coded_by.as_deref() == Some(user_id) {
-        return Err(DecisionRefusal::OwnWork("coded"));
+    if let Some(refusal) = own_work(user_id, invoice.created_by.as_deref(), invoice.coded_by.as_deref()) {
+        return Err(refusal);
     }
     if approval.approver_id != user_id {
         return Err(DecisionRefusal::NotTheApprover {

@@ -240,6 +240,7 @@ pub fn generate(seed: u64, size: Size, now: DateTime<Utc>) -> Generated {
         }
         let invoice_id = format!("INV-{:07}", n + 1);
         let mut created_by = clerks[rng.gen_range(0..clerks.len())].id.clone();
+        let coded_by = clerks[rng.gen_range(0..clerks.len())].id.clone();
         let steps: &[&str] = match total {
             t if t < 500_000 => &["Budget owner"],
             t if t < 2_500_000 => &["Budget owner", "Controller"],
@@ -254,7 +255,12 @@ pub fn generate(seed: u64, size: Size, now: DateTime<Utc>) -> Generated {
             .unwrap_or(now);
         let mut chain_approvers = Vec::new();
         for (s, step_name) in steps.iter().enumerate() {
-            let approver = approvers[(n + s * 3 + rng.gen_range(0..2)) % approvers.len()];
+            // Routing never sends an invoice to the person who keyed or coded it …
+            let mut pick = n + s * 3 + rng.gen_range(0..2);
+            while [&created_by, &coded_by].contains(&&approvers[pick % approvers.len()].id) {
+                pick += 1;
+            }
+            let approver = approvers[pick % approvers.len()];
             chain_approvers.push(approver.id.clone());
             let (status, decided_at, decided_by) = match s.cmp(&current) {
                 std::cmp::Ordering::Less => (
@@ -282,7 +288,7 @@ pub fn generate(seed: u64, size: Size, now: DateTime<Utc>) -> Generated {
                 updated_at: stamp.clone(),
             });
         }
-        // One in 25 was keyed by the very person it is now waiting on.
+        // … except one in 25, keyed by the very person it now waits on, which SoD must catch.
         if current < steps.len() && rng.gen_ratio(1, 25) {
             created_by = chain_approvers[current].clone();
         }
@@ -309,7 +315,7 @@ pub fn generate(seed: u64, size: Size, now: DateTime<Utc>) -> Generated {
                 .gen_ratio(2, 3)
                 .then(|| format!("PO-{}", 400_000 + rng.gen_range(0..100_000))),
             created_by: Some(created_by),
-            coded_by: Some(clerks[rng.gen_range(0..clerks.len())].id.clone()),
+            coded_by: Some(coded_by),
             lines,
             version: 1,
             updated_at: stamp.clone(),

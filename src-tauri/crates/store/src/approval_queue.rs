@@ -78,6 +78,8 @@ pub struct QueueRow {
     pub step_count: i64,
     pub step_name: String,
     pub status: String,
+    pub created_by: Option<String>,
+    pub coded_by: Option<String>,
     pub pending_action: Option<PendingActionView>,
 }
 
@@ -109,6 +111,8 @@ struct Raw {
     step_count: i64,
     step_name: String,
     status: String,
+    created_by: Option<String>,
+    coded_by: Option<String>,
     action_id: Option<String>,
     action_payload: Option<String>,
     action_status: Option<String>,
@@ -131,7 +135,7 @@ macro_rules! queue_query {
                         i.number AS invoice_number, COALESCE(s.name, i.supplier_external_id) AS supplier_name,
                         e.code AS entity_code, e.name AS entity_name, i.currency, i.total_minor, i.invoice_date,
                         i.due_date, a.assigned_at, (e.today_ordinal - a.assigned_ordinal) AS age,
-                        a.step, a.step_count, a.step_name, a.status,
+                        a.step, a.step_count, a.step_name, a.status, i.created_by, i.coded_by,
                         o.id AS action_id, o.payload AS action_payload, o.status AS action_status,
                         COALESCE(o.source_message, o.last_error) AS action_message, o.created_at AS action_created_at,
                         o.attempts AS action_attempts,
@@ -160,6 +164,7 @@ macro_rules! queue_query {
                       total_minor AS "total_minor!: i64", invoice_date AS "invoice_date!: String", due_date AS "due_date!: String",
                       assigned_at AS "assigned_at!: String", age AS "age!: i64", step AS "step!: i64",
                       step_count AS "step_count!: i64", step_name AS "step_name!: String", status AS "status!: String",
+                      created_by AS "created_by?: String", coded_by AS "coded_by?: String",
                       action_id AS "action_id?: String", action_payload AS "action_payload?: String", action_status AS "action_status?: String",
                       action_message AS "action_message?: String", action_created_at AS "action_created_at?: String",
                       action_attempts AS "action_attempts?: i64",
@@ -315,6 +320,8 @@ fn to_row(r: Raw) -> Result<QueueRow> {
         step_count: r.step_count,
         step_name: r.step_name,
         status: r.status,
+        created_by: r.created_by,
+        coded_by: r.coded_by,
         pending_action,
     })
 }

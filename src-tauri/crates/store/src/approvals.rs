@@ -1,4 +1,5 @@
 use domain::{Approval, ApprovalStatus, Provenance};
+use serde::Serialize;
 use sqlx::SqliteConnection;
 
 use crate::{format_ts, parse_ts, Result, Store, StoreError};
@@ -12,18 +13,69 @@ pub struct ApprovalRecord {
     pub assigned_ordinal: i64,
 }
 
-pub async fn upsert(tx: &mut SqliteConnection, rec: &ApprovalRecord) -> Result<bool> {
-    let a = &rec.approval;
-    let p = &a.provenance;
-    let (updated, fetched) = (format_ts(p.source_updated_at), format_ts(p.fetched_at));
-    let assigned = format_ts(a.assigned_at);
-    let decided = a.decided_at.map(format_ts);
-    let status = a.status.as_str();
+#[derive(Serialize)]
+struct Row<'a> {
+    c: &'a str,
+    id: &'a str,
+    inv: &'a str,
+    e: &'a str,
+    n: i64,
+    nn: i64,
+    name: &'a str,
+    who: &'a str,
+    st: &'a str,
+    at: String,
+    ord: i64,
+    dat: Option<String>,
+    dby: Option<&'a str>,
+    com: Option<&'a str>,
+    v: i64,
+    up: String,
+    f: String,
+}
+
+/// Inserts or updates a batch of approval steps in one statement, skipping every step whose
+/// stored version is the same or newer. Returns how many changed.
+pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[ApprovalRecord]) -> Result<u64> {
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let rows: Vec<Row> = batch
+        .iter()
+        .map(|rec| {
+            let a = &rec.approval;
+            let p = &a.provenance;
+            Row {
+                c: &p.connection_id,
+                id: &p.external_id,
+                inv: &a.invoice_external_id,
+                e: &rec.entity_code,
+                n: a.step,
+                nn: a.step_count,
+                name: &a.step_name,
+                who: &a.approver_id,
+                st: a.status.as_str(),
+                at: format_ts(a.assigned_at),
+                ord: rec.assigned_ordinal,
+                dat: a.decided_at.map(format_ts),
+                dby: a.decided_by.as_deref(),
+                com: a.comment.as_deref(),
+                v: p.source_version,
+                up: format_ts(p.source_updated_at),
+                f: format_ts(p.fetched_at),
+            }
+        })
+        .collect();
+    let json = serde_json::to_string(&rows).map_err(|e| StoreError::corrupt("approvals", "batch", e))?;
     let done = sqlx::query!(
         "INSERT INTO approvals (connection_id, external_id, invoice_external_id, entity_code, step, step_count, step_name,
              approver_id, status, assigned_at, assigned_ordinal, decided_at, decided_by, comment,
              source_version, source_updated_at, fetched_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         SELECT j.value ->> 'c', j.value ->> 'id', j.value ->> 'inv', j.value ->> 'e', j.value ->> 'n',
+                j.value ->> 'nn', j.value ->> 'name', j.value ->> 'who', j.value ->> 'st', j.value ->> 'at',
+                j.value ->> 'ord', j.value ->> 'dat', j.value ->> 'dby', j.value ->> 'com', j.value ->> 'v',
+                j.value ->> 'up', j.value ->> 'f'
+         FROM json_each(?1) j WHERE true
          ON CONFLICT(connection_id, external_id) DO UPDATE SET
              invoice_external_id = excluded.invoice_external_id, entity_code = excluded.entity_code,
              step = excluded.step, step_count = excluded.step_count, step_name = excluded.step_name,
@@ -33,27 +85,11 @@ pub async fn upsert(tx: &mut SqliteConnection, rec: &ApprovalRecord) -> Result<b
              source_version = excluded.source_version, source_updated_at = excluded.source_updated_at,
              fetched_at = excluded.fetched_at
          WHERE excluded.source_version > approvals.source_version",
-        p.connection_id,
-        p.external_id,
-        a.invoice_external_id,
-        rec.entity_code,
-        a.step,
-        a.step_count,
-        a.step_name,
-        a.approver_id,
-        status,
-        assigned,
-        rec.assigned_ordinal,
-        decided,
-        a.decided_by,
-        a.comment,
-        p.source_version,
-        updated,
-        fetched
+        json
     )
     .execute(tx)
     .await?;
-    Ok(done.rows_affected() > 0)
+    Ok(done.rows_affected())
 }
 
 fn corrupt(column: &'static str) -> impl Fn(String) -> StoreError {

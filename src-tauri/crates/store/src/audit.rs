@@ -115,7 +115,10 @@ impl std::fmt::Display for Break {
         match self {
             Break::Edited { seq } => write!(f, "event {seq} was edited: its content does not match its hash"),
             Break::Unlinked { seq, .. } => {
-                write!(f, "event {seq} does not follow the event before it: events were removed or reordered")
+                write!(
+                    f,
+                    "event {seq} does not follow the event before it: events were removed or reordered"
+                )
             }
             Break::Gap { after, found } => write!(f, "events {}..{} are missing", after + 1, found - 1),
         }
@@ -129,10 +132,16 @@ pub fn verify_events(events: &[AuditEvent]) -> Vec<Break> {
     let mut prev_seq = 0;
     for e in events {
         if e.seq != prev_seq + 1 {
-            breaks.push(Break::Gap { after: prev_seq, found: e.seq });
+            breaks.push(Break::Gap {
+                after: prev_seq,
+                found: e.seq,
+            });
         }
         if e.prev_hash != prev_hash {
-            breaks.push(Break::Unlinked { seq: e.seq, expected_prev: prev_hash.clone() });
+            breaks.push(Break::Unlinked {
+                seq: e.seq,
+                expected_prev: prev_hash.clone(),
+            });
         }
         let recomputed = hash_of(
             e.seq,

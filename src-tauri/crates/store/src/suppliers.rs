@@ -1,33 +1,59 @@
 use domain::Supplier;
+use serde::Serialize;
 use sqlx::SqliteConnection;
 
 use crate::{format_ts, Result};
 
-pub async fn upsert(tx: &mut SqliteConnection, s: &Supplier) -> Result<bool> {
-    let p = &s.provenance;
-    let (updated, fetched) = (format_ts(p.source_updated_at), format_ts(p.fetched_at));
+#[derive(Serialize)]
+struct Row<'a> {
+    c: &'a str,
+    id: &'a str,
+    name: &'a str,
+    cc: &'a str,
+    bank: Option<&'a str>,
+    hold: bool,
+    v: i64,
+    up: String,
+    f: String,
+}
+
+/// Inserts or updates a batch of suppliers in one statement, skipping every supplier whose stored
+/// version is the same or newer. Returns how many changed.
+pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[Supplier]) -> Result<u64> {
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let rows: Vec<Row> = batch
+        .iter()
+        .map(|s| Row {
+            c: &s.provenance.connection_id,
+            id: &s.provenance.external_id,
+            name: &s.name,
+            cc: &s.country,
+            bank: s.bank_account.as_deref(),
+            hold: s.on_hold,
+            v: s.provenance.source_version,
+            up: format_ts(s.provenance.source_updated_at),
+            f: format_ts(s.provenance.fetched_at),
+        })
+        .collect();
+    let json = serde_json::to_string(&rows).map_err(|e| crate::StoreError::corrupt("suppliers", "batch", e))?;
     let done = sqlx::query!(
         "INSERT INTO suppliers (connection_id, external_id, name, country, bank_account, on_hold,
              source_version, source_updated_at, fetched_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         SELECT j.value ->> 'c', j.value ->> 'id', j.value ->> 'name', j.value ->> 'cc', j.value ->> 'bank',
+                j.value ->> 'hold', j.value ->> 'v', j.value ->> 'up', j.value ->> 'f'
+         FROM json_each(?1) j WHERE true
          ON CONFLICT(connection_id, external_id) DO UPDATE SET
              name = excluded.name, country = excluded.country, bank_account = excluded.bank_account,
              on_hold = excluded.on_hold, source_version = excluded.source_version,
              source_updated_at = excluded.source_updated_at, fetched_at = excluded.fetched_at
          WHERE excluded.source_version > suppliers.source_version",
-        p.connection_id,
-        p.external_id,
-        s.name,
-        s.country,
-        s.bank_account,
-        s.on_hold,
-        p.source_version,
-        updated,
-        fetched
+        json
     )
     .execute(tx)
     .await?;
-    Ok(done.rows_affected() > 0)
+    Ok(done.rows_affected())
 }
 
 /// Every supplier, ordered by connection and external id.

@@ -1,5 +1,6 @@
 use domain::user::Role;
 use domain::{Provenance, User};
+use serde::Serialize;
 use sqlx::SqliteConnection;
 
 use crate::{format_ts, Result, Store, StoreError};
@@ -10,31 +11,53 @@ fn role_from(s: &str) -> Option<Role> {
         .find(|r| r.as_str() == s)
 }
 
-/// Inserts or updates a user unless the stored version is the same or newer. Returns whether a
-/// row changed.
-pub async fn upsert(tx: &mut SqliteConnection, p: &Provenance, u: &User) -> Result<bool> {
-    let roles = u.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
-    let (updated, fetched) = (format_ts(p.source_updated_at), format_ts(p.fetched_at));
+#[derive(Serialize)]
+struct Row<'a> {
+    c: &'a str,
+    id: &'a str,
+    name: &'a str,
+    email: &'a str,
+    roles: String,
+    v: i64,
+    up: String,
+    f: String,
+}
+
+/// Inserts or updates a batch of users in one statement, skipping every user whose stored version
+/// is the same or newer. Returns how many changed.
+pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[(Provenance, User)]) -> Result<u64> {
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let rows: Vec<Row> = batch
+        .iter()
+        .map(|(p, u)| Row {
+            c: &p.connection_id,
+            id: &p.external_id,
+            name: &u.name,
+            email: &u.email,
+            roles: u.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","),
+            v: p.source_version,
+            up: format_ts(p.source_updated_at),
+            f: format_ts(p.fetched_at),
+        })
+        .collect();
+    let json = serde_json::to_string(&rows).map_err(|e| StoreError::corrupt("users", "batch", e))?;
     let done = sqlx::query!(
         "INSERT INTO users (connection_id, external_id, name, email, roles, source_version, source_updated_at, fetched_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         SELECT j.value ->> 'c', j.value ->> 'id', j.value ->> 'name', j.value ->> 'email', j.value ->> 'roles',
+                j.value ->> 'v', j.value ->> 'up', j.value ->> 'f'
+         FROM json_each(?1) j WHERE true
          ON CONFLICT(connection_id, external_id) DO UPDATE SET
              name = excluded.name, email = excluded.email, roles = excluded.roles,
              source_version = excluded.source_version, source_updated_at = excluded.source_updated_at,
              fetched_at = excluded.fetched_at
          WHERE excluded.source_version > users.source_version",
-        p.connection_id,
-        p.external_id,
-        u.name,
-        u.email,
-        roles,
-        p.source_version,
-        updated,
-        fetched
+        json
     )
     .execute(tx)
     .await?;
-    Ok(done.rows_affected() > 0)
+    Ok(done.rows_affected())
 }
 
 /// Everyone in the directories of all connections, by name.

@@ -40,9 +40,13 @@ async fn an_intact_chain_verifies() {
 #[tokio::test]
 async fn updates_and_deletes_are_refused_by_the_database() {
     let (_d, store) = store_with_events(2).await;
-    let update = sqlx::query("UPDATE audit_events SET actor_id = 'U999' WHERE seq = 1").execute(store.writer()).await;
+    let update = sqlx::query("UPDATE audit_events SET actor_id = 'U999' WHERE seq = 1")
+        .execute(store.writer())
+        .await;
     assert!(update.unwrap_err().to_string().contains("append-only"));
-    let delete = sqlx::query("DELETE FROM audit_events WHERE seq = 2").execute(store.writer()).await;
+    let delete = sqlx::query("DELETE FROM audit_events WHERE seq = 2")
+        .execute(store.writer())
+        .await;
     assert!(delete.unwrap_err().to_string().contains("append-only"));
 }
 
@@ -50,7 +54,11 @@ async fn updates_and_deletes_are_refused_by_the_database() {
 async fn an_edit_behind_the_triggers_is_detected() {
     let (_d, store) = store_with_events(4).await;
     exec(&store, "DROP TRIGGER audit_events_no_update").await;
-    exec(&store, "UPDATE audit_events SET after = '{\"decision\":\"reject\"}' WHERE seq = 3").await;
+    exec(
+        &store,
+        "UPDATE audit_events SET after = '{\"decision\":\"reject\"}' WHERE seq = 3",
+    )
+    .await;
     let (_, breaks) = audit::verify(&store).await.unwrap();
     assert_eq!(breaks, vec![Break::Edited { seq: 3 }]);
 }
@@ -63,7 +71,10 @@ async fn a_removed_event_is_detected() {
     let (count, breaks) = audit::verify(&store).await.unwrap();
     assert_eq!(count, 3);
     assert!(breaks.contains(&Break::Gap { after: 1, found: 3 }), "{breaks:?}");
-    assert!(breaks.iter().any(|b| matches!(b, Break::Unlinked { seq: 3, .. })), "{breaks:?}");
+    assert!(
+        breaks.iter().any(|b| matches!(b, Break::Unlinked { seq: 3, .. })),
+        "{breaks:?}"
+    );
 }
 
 #[tokio::test]
@@ -76,8 +87,17 @@ async fn reordered_events_are_detected() {
         "UPDATE audit_events SET seq = CASE seq WHEN 2 THEN 1002 WHEN 3 THEN 1003 ELSE seq END WHERE seq IN (2, 3)",
     )
     .await;
-    exec(&store, "UPDATE audit_events SET seq = CASE seq WHEN 1002 THEN 3 WHEN 1003 THEN 2 END WHERE seq > 1000").await;
+    exec(
+        &store,
+        "UPDATE audit_events SET seq = CASE seq WHEN 1002 THEN 3 WHEN 1003 THEN 2 END WHERE seq > 1000",
+    )
+    .await;
     let (_, breaks) = audit::verify(&store).await.unwrap();
     assert!(!breaks.is_empty());
-    assert!(breaks.iter().any(|b| matches!(b, Break::Edited { seq: 2 } | Break::Unlinked { seq: 2, .. })), "{breaks:?}");
+    assert!(
+        breaks
+            .iter()
+            .any(|b| matches!(b, Break::Edited { seq: 2 } | Break::Unlinked { seq: 2, .. })),
+        "{breaks:?}"
+    );
 }

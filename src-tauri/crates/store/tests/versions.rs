@@ -58,7 +58,10 @@ async fn open() -> (tempfile::TempDir, Store) {
 
 async fn upsert(store: &Store, inv: &Invoice) -> bool {
     let mut tx = store.begin().await.unwrap();
-    let changed = store::invoices::upsert(&mut tx, inv).await.unwrap();
+    let changed = store::invoices::upsert_batch(&mut tx, std::slice::from_ref(inv))
+        .await
+        .unwrap()
+        > 0;
     tx.commit().await.unwrap();
     changed
 }
@@ -95,7 +98,7 @@ async fn amounts_round_trip_exactly_through_minor_units() {
     let mut bad = invoice(2, "1.005", InvoiceStatus::PendingApproval);
     bad.lines.clear();
     let mut tx = store.begin().await.unwrap();
-    assert!(store::invoices::upsert(&mut tx, &bad).await.is_err());
+    assert!(store::invoices::upsert_batch(&mut tx, &[bad]).await.is_err());
 }
 
 trait WithTimes {

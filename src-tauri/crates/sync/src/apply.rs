@@ -1,4 +1,4 @@
-//! Writes mapped source records into the mirror.
+//! Writes mapped source records into the mirror, a page at a time.
 
 use std::collections::HashMap;
 
@@ -7,42 +7,56 @@ use domain::LegalEntity;
 use sqlx::SqliteConnection;
 use store::approvals::ApprovalRecord;
 
-/// Applies one record inside the caller's transaction. Returns whether the mirror changed, or
-/// why the record cannot be placed (it then goes to the dead letters).
-pub(crate) async fn apply(
+/// Entities by (connection, code): approvals age on their entity's calendar.
+pub(crate) type Entities = HashMap<(String, String), LegalEntity>;
+
+/// Applies records inside the caller's transaction, one batch statement per kind. Returns how
+/// many records changed the mirror, and the records that cannot be placed with why (they go to
+/// the dead letters).
+pub(crate) async fn apply_all<'r>(
     tx: &mut SqliteConnection,
-    record: &Record,
-    entities: &HashMap<(String, String), LegalEntity>,
-) -> Result<Result<bool, String>, store::StoreError> {
+    records: impl IntoIterator<Item = &'r Record>,
+    entities: &Entities,
+) -> Result<(u64, Vec<(&'r Record, String)>), store::StoreError> {
     let now = chrono::Utc::now();
-    Ok(Ok(match record {
-        Record::User(p, u) => store::users::upsert(tx, p, u).await?,
-        Record::Entity(e) => store::entities::upsert(tx, e, now).await?,
-        Record::Supplier(s) => store::suppliers::upsert(tx, s).await?,
-        Record::Invoice(i) => store::invoices::upsert(tx, i).await?,
-        Record::Approval { approval, entity_code } => {
-            let key = (approval.provenance.connection_id.clone(), entity_code.clone());
-            let Some(entity) = entities.get(&key) else {
-                return Ok(Err(format!(
-                    "approval {} names unknown entity {entity_code}",
-                    approval.provenance.external_id
-                )));
-            };
-            // Ages count on the entity's calendar from the local day the step was assigned.
-            let assigned_ordinal = entity.calendar.ordinal(entity.today(approval.assigned_at));
-            let rec = ApprovalRecord {
-                approval: approval.clone(),
-                entity_code: entity_code.clone(),
-                assigned_ordinal,
-            };
-            store::approvals::upsert(tx, &rec).await?
+    let (mut users, mut ents, mut suppliers, mut invoices, mut approvals) = (vec![], vec![], vec![], vec![], vec![]);
+    let mut unplaced = Vec::new();
+    for record in records {
+        match record {
+            Record::User(p, u) => users.push((p.clone(), u.clone())),
+            Record::Entity(e) => ents.push(e.clone()),
+            Record::Supplier(s) => suppliers.push(s.clone()),
+            Record::Invoice(i) => invoices.push(i.clone()),
+            Record::Approval { approval, entity_code } => {
+                let key = (approval.provenance.connection_id.clone(), entity_code.clone());
+                match entities.get(&key) {
+                    // Ages count on the entity's calendar from the local day the step was assigned.
+                    Some(entity) => approvals.push(ApprovalRecord {
+                        assigned_ordinal: entity.calendar.ordinal(entity.today(approval.assigned_at)),
+                        approval: approval.clone(),
+                        entity_code: entity_code.clone(),
+                    }),
+                    None => unplaced.push((
+                        record,
+                        format!(
+                            "approval {} names unknown entity {entity_code}",
+                            approval.provenance.external_id
+                        ),
+                    )),
+                }
+            }
         }
-    }))
+    }
+    let mut changed = 0;
+    changed += store::users::upsert_batch(tx, &users).await?;
+    changed += store::entities::upsert_batch(tx, &ents, now).await?;
+    changed += store::suppliers::upsert_batch(tx, &suppliers).await?;
+    changed += store::invoices::upsert_batch(tx, &invoices).await?;
+    changed += store::approvals::upsert_batch(tx, &approvals).await?;
+    Ok((changed, unplaced))
 }
 
-pub(crate) async fn entity_map(
-    store: &store::Store,
-) -> Result<HashMap<(String, String), LegalEntity>, store::StoreError> {
+pub(crate) async fn entity_map(store: &store::Store) -> Result<Entities, store::StoreError> {
     Ok(store::entities::list(store)
         .await?
         .into_iter()

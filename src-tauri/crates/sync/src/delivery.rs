@@ -8,7 +8,7 @@ use store::outbox::{self, OutboxAction};
 use tracing::{info, info_span, warn, Instrument};
 
 use crate::actions::APPROVAL_DECISION;
-use crate::apply::{apply, entity_map};
+use crate::apply::{apply_all, entity_map};
 use crate::{Engine, SyncError};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -96,7 +96,8 @@ impl Engine {
                 // The source's answer is the newest version we know: mirror it right away.
                 let entities = entity_map(&self.store).await?;
                 let mut tx = self.store.begin().await?;
-                if let Err(reason) = apply(&mut tx, &record, &entities).await? {
+                let (_, unplaced) = apply_all(&mut tx, [record.as_ref()], &entities).await?;
+                if let Some((_, reason)) = unplaced.first() {
                     warn!(%reason, "applied decision could not be mirrored; the next sync will bring it");
                 }
                 tx.commit().await.map_err(store::StoreError::from)?;

@@ -9,7 +9,7 @@ use store::connections::Connection;
 use store::sync_log::{self, RunOutcome};
 use tracing::{info, info_span, warn, Instrument};
 
-use crate::apply::{apply, entity_map};
+use crate::apply::{apply_all, entity_map};
 use crate::{Engine, SyncError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +76,8 @@ impl Engine {
         .await
     }
 
+    /// Pulls one resource from its stored cursor to the end. The next page is fetched and mapped
+    /// while the current one is written; data and cursor commit together every few pages.
     async fn pull_resource(
         &self,
         client: &connect::ap::ApClient,
@@ -83,44 +85,83 @@ impl Engine {
         resource: Resource,
         outcome: &mut RunOutcome,
     ) -> Result<(), SyncError> {
-        let mut cursor = sync_log::cursor(&self.store, &c.id, resource.path()).await?;
+        const PAGES_PER_COMMIT: usize = 8;
+        let start = sync_log::cursor(&self.store, &c.id, resource.path()).await?;
         let entities = if resource == Resource::Approvals {
             entity_map(&self.store).await?
         } else {
             Default::default()
         };
-        loop {
-            let page = client.fetch_page(resource, cursor.as_deref(), self.page_size).await?;
-            outcome.bytes += page.bytes as i64;
-            let mut tx = self.store.begin().await?;
-            for item in &page.records {
-                outcome.records += 1;
-                let placed = match item {
-                    Ok(record) => apply(&mut tx, record, &entities).await?,
-                    Err(m) => Err(format!("{} ({})", m.reason, m.position)),
-                };
-                match placed {
-                    Ok(changed) => outcome.changed += i64::from(changed),
-                    Err(reason) => {
-                        outcome.malformed += 1;
-                        let (position, raw) = match item {
-                            Err(m) => (m.position.clone(), m.raw.clone()),
-                            Ok(_) => (
-                                format!("{} cursor {}", resource.path(), cursor.as_deref().unwrap_or("start")),
-                                String::new(),
-                            ),
-                        };
-                        warn!(connection = %c.id, endpoint = resource.path(), %position, %reason, "record sent to dead letters");
-                        sync_log::dead_letter(&mut tx, &c.id, resource.path(), &position, &reason, &raw).await?;
+        let (pages_tx, mut pages) = tokio::sync::mpsc::channel(2);
+        let fetcher = {
+            let (client, page_size) = (client.clone(), self.page_size);
+            tokio::spawn(async move {
+                let mut cursor = start;
+                loop {
+                    let page = client.fetch_page(resource, cursor.as_deref(), page_size).await;
+                    let more = matches!(&page, Ok(p) if p.has_more);
+                    if let Ok(p) = &page {
+                        cursor = Some(p.next_cursor.clone());
+                    }
+                    if pages_tx.send(page).await.is_err() || !more {
+                        return;
                     }
                 }
+            })
+        };
+        let mut tx = self.store.begin().await?;
+        let mut uncommitted = 0;
+        let mut result = Ok(());
+        while let Some(page) = pages.recv().await {
+            let written = match page {
+                Ok(page) => self.write_page(&mut tx, c, resource, &page, &entities, outcome).await,
+                Err(e) => Err(e.into()),
+            };
+            if let Err(e) = written {
+                result = Err(e);
+                break;
             }
-            sync_log::set_cursor(&mut tx, &c.id, resource.path(), &page.next_cursor).await?;
-            tx.commit().await.map_err(store::StoreError::from)?;
-            cursor = Some(page.next_cursor);
-            if !page.has_more {
-                return Ok(());
+            uncommitted += 1;
+            if uncommitted >= PAGES_PER_COMMIT {
+                tx.commit().await.map_err(store::StoreError::from)?;
+                tx = self.store.begin().await?;
+                uncommitted = 0;
             }
         }
+        fetcher.abort();
+        // What was read before an error is good: keep it with its cursor.
+        tx.commit().await.map_err(store::StoreError::from)?;
+        result
+    }
+
+    /// Writes one page: its good records, its malformed ones as dead letters, and its cursor.
+    async fn write_page(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        c: &Connection,
+        resource: Resource,
+        page: &connect::ap::Page,
+        entities: &crate::apply::Entities,
+        outcome: &mut RunOutcome,
+    ) -> Result<(), SyncError> {
+        outcome.bytes += page.bytes as i64;
+        outcome.records += page.records.len() as i64;
+        let good = page.records.iter().filter_map(|r| r.as_ref().ok());
+        let (changed, unplaced) = apply_all(&mut *tx, good, entities).await?;
+        outcome.changed += changed as i64;
+        for m in page.records.iter().filter_map(|r| r.as_ref().err()) {
+            outcome.malformed += 1;
+            warn!(connection = %c.id, endpoint = resource.path(), position = %m.position, reason = %m.reason,
+                  "record sent to dead letters");
+            sync_log::dead_letter(&mut *tx, &c.id, resource.path(), &m.position, &m.reason, &m.raw).await?;
+        }
+        for (_, reason) in unplaced {
+            outcome.malformed += 1;
+            warn!(connection = %c.id, endpoint = resource.path(), %reason, "record sent to dead letters");
+            let position = format!("{} page ending at cursor {}", resource.path(), page.next_cursor);
+            sync_log::dead_letter(&mut *tx, &c.id, resource.path(), &position, &reason, "").await?;
+        }
+        sync_log::set_cursor(&mut *tx, &c.id, resource.path(), &page.next_cursor).await?;
+        Ok(())
     }
 }

@@ -64,12 +64,22 @@ async fn a_decision_sent_through_two_503s_is_applied_exactly_once() {
 
     // The audit trail holds the person's action and the source's answer, chained.
     let events = store::audit::all(&w.store).await.unwrap();
-    let actions: Vec<(&str, &str)> = events.iter().map(|e| (e.actor_id.as_str(), e.action.as_str())).collect();
+    let actions: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| (e.actor_id.as_str(), e.action.as_str()))
+        .collect();
     assert_eq!(
         actions,
-        vec![(approver.as_str(), "approval_decision.queued"), ("source:ap-test", "approval_decision.applied")]
+        vec![
+            (approver.as_str(), "approval_decision.queued"),
+            ("source:ap-test", "approval_decision.applied")
+        ]
     );
-    assert!(events[0].before.as_deref().unwrap().contains("\"approval_status\":\"pending\""));
+    assert!(events[0]
+        .before
+        .as_deref()
+        .unwrap()
+        .contains("\"approval_status\":\"pending\""));
     assert!(events[1].after.as_deref().unwrap().contains("\"status\":\"approved\""));
     assert!(store::audit::verify(&w.store).await.unwrap().1.is_empty());
 }
