@@ -2,6 +2,8 @@
 -- Every mirrored table is keyed by (connection_id, external_id) and carries its provenance:
 -- source_version (higher is newer), source_updated_at and fetched_at (UTC, RFC 3339).
 -- Money is stored as integer minor units plus the ISO 4217 currency.
+-- Mirrored tables are WITHOUT ROWID: their natural key is the clustered key, so an upsert
+-- touches one b-tree instead of two, which is most of a full sync's cost.
 
 CREATE TABLE connections (
     id          TEXT PRIMARY KEY NOT NULL,
@@ -23,7 +25,7 @@ CREATE TABLE users (
     source_updated_at TEXT NOT NULL,
     fetched_at        TEXT NOT NULL,
     PRIMARY KEY (connection_id, external_id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE legal_entities (
     connection_id     TEXT NOT NULL REFERENCES connections(id),
@@ -40,7 +42,7 @@ CREATE TABLE legal_entities (
     fetched_at        TEXT NOT NULL,
     PRIMARY KEY (connection_id, external_id),
     UNIQUE (connection_id, code)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE suppliers (
     connection_id     TEXT NOT NULL REFERENCES connections(id),
@@ -53,7 +55,7 @@ CREATE TABLE suppliers (
     source_updated_at TEXT NOT NULL,
     fetched_at        TEXT NOT NULL,
     PRIMARY KEY (connection_id, external_id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE invoices (
     connection_id         TEXT NOT NULL REFERENCES connections(id),
@@ -73,7 +75,7 @@ CREATE TABLE invoices (
     source_updated_at     TEXT NOT NULL,
     fetched_at            TEXT NOT NULL,
     PRIMARY KEY (connection_id, external_id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE invoice_lines (
     connection_id        TEXT NOT NULL,
@@ -87,7 +89,7 @@ CREATE TABLE invoice_lines (
     cost_center          TEXT NOT NULL,
     PRIMARY KEY (connection_id, invoice_external_id, line_no),
     FOREIGN KEY (connection_id, invoice_external_id) REFERENCES invoices(connection_id, external_id) ON DELETE CASCADE
-);
+) WITHOUT ROWID;
 
 CREATE TABLE approvals (
     connection_id         TEXT NOT NULL REFERENCES connections(id),
@@ -108,7 +110,7 @@ CREATE TABLE approvals (
     source_updated_at     TEXT NOT NULL,
     fetched_at            TEXT NOT NULL,
     PRIMARY KEY (connection_id, external_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX approvals_by_approver ON approvals (approver_id, status);
 CREATE INDEX approvals_by_invoice ON approvals (connection_id, invoice_external_id);
 

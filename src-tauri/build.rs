@@ -10,6 +10,13 @@ const COMMANDS: &[&str] = &[
     "dismiss_action",
     "sync_status",
     "sync_now",
+    "integration_health",
+    "connection_runs",
+    "dead_letters",
+    "replay_dead_letter",
+    "outbox_actions",
+    "set_demo_faults",
+    "demo_faults",
 ];
 
 fn main() {

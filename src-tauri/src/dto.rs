@@ -243,3 +243,106 @@ pub struct MirrorChanged {
 pub fn count(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum CircuitState {
+    Closed,
+    Open,
+    HalfOpen,
+}
+
+impl From<connect::circuit::CircuitState> for CircuitState {
+    fn from(s: connect::circuit::CircuitState) -> Self {
+        match s {
+            connect::circuit::CircuitState::Closed => CircuitState::Closed,
+            connect::circuit::CircuitState::Open => CircuitState::Open,
+            connect::circuit::CircuitState::HalfOpen => CircuitState::HalfOpen,
+        }
+    }
+}
+
+/// One connection's health card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionHealth {
+    pub connection_id: String,
+    pub name: String,
+    pub kind: String,
+    pub endpoint: String,
+    pub last_run_at: Option<String>,
+    pub last_run_status: Option<String>,
+    pub last_success_at: Option<String>,
+    /// Seconds since the last successful run ended.
+    pub freshness_seconds: Option<u32>,
+    /// Records per second of the last run.
+    pub throughput_per_second: Option<u32>,
+    pub last_run_ms: Option<u32>,
+    /// Failed or partial runs among the recent ones, in whole percent.
+    pub error_rate_percent: u32,
+    pub recent_run_count: u32,
+    pub circuit: CircuitState,
+    pub consecutive_failures: u32,
+    pub pending_actions: u32,
+    pub refused_actions: u32,
+    pub dead_letters: u32,
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncRunView {
+    pub id: u32,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub status: String,
+    pub records: u32,
+    pub bytes: u32,
+    pub malformed: u32,
+    pub duration_ms: Option<u32>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DeadLetterView {
+    pub id: u32,
+    pub connection_id: String,
+    pub resource: String,
+    pub position: String,
+    pub reason: String,
+    /// The record as the source sent it, shortened for display.
+    pub raw_preview: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplayResult {
+    pub applied: bool,
+    pub refetched: bool,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxView {
+    pub action_id: String,
+    pub connection_id: String,
+    pub kind: String,
+    pub target: String,
+    pub actor_id: String,
+    pub status: ActionStatus,
+    pub attempts: u32,
+    pub next_attempt_at: String,
+    pub last_error: Option<String>,
+    pub source_status: Option<u32>,
+    pub source_message: Option<String>,
+    pub created_at: String,
+}
+
+/// Fault mode of the demo source systems, per mille of requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoFaults {
+    pub per_mille: u32,
+}

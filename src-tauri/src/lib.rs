@@ -36,15 +36,22 @@ impl AppState {
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(collect_commands![
-            commands::get_session,
-            commands::switch_user,
-            commands::list_entities,
-            commands::approval_queue,
-            commands::aging_summary,
-            commands::decide,
-            commands::dismiss_action,
-            commands::sync_status,
-            commands::sync_now,
+            commands::approvals::get_session,
+            commands::approvals::switch_user,
+            commands::approvals::list_entities,
+            commands::approvals::approval_queue,
+            commands::approvals::aging_summary,
+            commands::approvals::decide,
+            commands::approvals::dismiss_action,
+            commands::approvals::sync_status,
+            commands::approvals::sync_now,
+            commands::health::integration_health,
+            commands::health::connection_runs,
+            commands::health::dead_letters,
+            commands::health::replay_dead_letter,
+            commands::health::outbox_actions,
+            commands::health::set_demo_faults,
+            commands::health::demo_faults,
         ])
         .events(collect_events![dto::MirrorChanged])
 }

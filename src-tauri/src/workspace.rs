@@ -25,7 +25,7 @@ pub struct Workspace {
     pub connection: Connection,
     pub user_id: RwLock<String>,
     pub wake: Arc<Notify>,
-    _sandbox: Sandbox,
+    sandbox: Sandbox,
 }
 
 /// Where the demo mirror lives: `CTOWER_DATA_DIR`, else the platform's data folder.
@@ -82,6 +82,12 @@ impl Workspace {
             secret_ref: DEMO_SECRET.into(),
         };
         store::connections::save(&store, &connection).await?;
+        if let Some(per_mille) = std::env::var("CTOWER_FAULTS").ok().and_then(|f| f.parse().ok()) {
+            sandbox.set_faults(sandbox::Faults {
+                per_mille,
+                ..Default::default()
+            });
+        }
         let engine = Engine::new(store.clone(), secrets);
         engine.sync_all().await?;
         let user_id = default_user(&store).await?;
@@ -92,8 +98,20 @@ impl Workspace {
             connection,
             user_id: RwLock::new(user_id),
             wake: Arc::new(Notify::new()),
-            _sandbox: sandbox,
+            sandbox,
         })
+    }
+
+    /// Fault mode of the demo AP system, per mille of requests.
+    pub fn set_demo_faults(&self, per_mille: u32) {
+        self.sandbox.set_faults(sandbox::Faults {
+            per_mille,
+            ..Default::default()
+        });
+    }
+
+    pub fn demo_faults(&self) -> u32 {
+        self.sandbox.faults().per_mille
     }
 
     pub fn spawn_sync_loop(&self, on_change: impl Fn(sync::runner::Change) + Send + Sync + 'static) {

@@ -12,6 +12,7 @@ import {
 } from "@testing-library/react";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "./App";
+import { ACTION_COOLDOWN_MS } from "./components/ApprovalsScreen";
 import { installMockBackend, type MockBackend } from "./dev/mockBackend";
 
 let backend: MockBackend;
@@ -33,6 +34,7 @@ beforeAll(() => {
 });
 
 beforeEach(() => {
+  window.location.hash = "";
   backend = installMockBackend({ rows: 250, deliveryMs: 0 });
 });
 
@@ -135,8 +137,7 @@ describe("Approvals screen", () => {
     expect(selectedRow()).toBe(rows()[0]);
   });
 
-  it("filters by debounced search and shows a segregation-of-duties error", async () => {
-    const consoleError = vi.spyOn(console, "error").mockImplementation(() => undefined);
+  it("filters by debounced search and marks rows the user may not decide", async () => {
     await renderLoaded();
     fireEvent.change(screen.getByTestId("filter-search"), { target: { value: "Dana" } });
     await waitFor(() =>
@@ -146,13 +147,87 @@ describe("Approvals screen", () => {
     expect(total).toMatch(/^\d+ pending$/);
     expect(total).not.toBe("250 pending");
 
+    // Dana created these invoices: locked, dimmed, the reason as tooltip and in the action bar.
+    const reason = "segregation of duties: you created this invoice, so someone else must approve it";
+    const row = selectedRow()!;
+    expect(row.dataset.blocked).toBe("true");
+    expect(row.className).toContain("blocked");
+    expect(row.getAttribute("title")).toBe(reason);
+    expect(within(row).getByTestId("lock-icon").getAttribute("aria-label")).toBe(reason);
+    expect(screen.getByTestId("blocked-reason").textContent).toBe(reason);
+    expect(screen.getByTestId<HTMLButtonElement>("approve-button").disabled).toBe(true);
+    expect(screen.getByTestId<HTMLButtonElement>("reject-button").disabled).toBe(true);
+
+    // a and r explain instead of calling the backend (which would refuse).
     (document.activeElement as HTMLElement | null)?.blur();
+    press("a");
+    const notice = await screen.findByTestId("notice-toast");
+    expect(notice.dataset.tone).toBe("info");
+    expect(within(notice).getByTestId("notice-message").textContent).toBe(reason);
+    press("r");
+    expect(screen.queryByTestId("reject-dialog")).toBeNull();
+    expect(screen.getAllByTestId("notice-toast")).toHaveLength(1);
+    expect(decideCalls()).toEqual([]);
+    expect(screen.queryByTestId("error-toast")).toBeNull();
+  });
+
+  it("shows the backend's refusal when it refuses a decision anyway", async () => {
+    const consoleError = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    await renderLoaded();
+    // A row the UI was not told about (e.g. coded by this user since the last reload).
+    const target = rows()[0]!;
+    const row = backend.rows.find((r) => r.approvalId === target.dataset.approvalId)!;
+    row.submittedBy = "u-dana";
     press("a");
     const toast = await screen.findByTestId("error-toast");
     expect(toast.textContent).toContain("Segregation of duties");
     expect(toast.textContent).toContain("you submitted it");
     expect(consoleError).toHaveBeenCalled();
+    // Nothing moved: the selection stays on the refused row.
+    expect(selectedRow()?.dataset.approvalId).toBe(target.dataset.approvalId);
     consoleError.mockRestore();
+  });
+
+  it("ignores a second a right after a decision moved the selection, and held keys", async () => {
+    await renderLoaded();
+    const [first, second] = [rows()[0]!, rows()[1]!];
+    const firstId = first.dataset.approvalId;
+    const secondId = second.dataset.approvalId;
+
+    press("a");
+    await waitFor(() => expect(selectedRow()?.dataset.approvalId).toBe(secondId));
+    // The second press of a quick double press lands after the move: ignored.
+    press("a");
+    press("r");
+    expect(screen.queryByTestId("reject-dialog")).toBeNull();
+    // So is auto-repeat from a held key, at any time.
+    act(() => {
+      fireEvent.keyDown(window, { key: "a", repeat: true });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(decideCalls()).toEqual([{ approvalId: firstId, decision: "approve", reason: null }]);
+    expect(selectedRow()?.dataset.approvalId).toBe(secondId);
+
+    // Once the cool-down is over, a decides the row now selected.
+    await new Promise((resolve) => setTimeout(resolve, ACTION_COOLDOWN_MS));
+    act(() => {
+      fireEvent.keyDown(window, { key: "a", repeat: true });
+    });
+    expect(decideCalls()).toHaveLength(1);
+    press("a");
+    await waitFor(() => expect(decideCalls()).toHaveLength(2));
+    expect(decideCalls()[1]).toEqual({ approvalId: secondId, decision: "approve", reason: null });
+  });
+
+  it("ignores a second a while the first decision is still on its way", async () => {
+    await renderLoaded();
+    const firstId = rows()[0]!.dataset.approvalId;
+    press("a");
+    press("a");
+    await waitFor(() => expect(selectedRow()?.dataset.approvalId).toBe(rows()[1]!.dataset.approvalId));
+    press("a");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(decideCalls()).toEqual([{ approvalId: firstId, decision: "approve", reason: null }]);
   });
 
   it("sorts by a column header and reloads everything on user switch", async () => {

@@ -4,11 +4,14 @@ import { commands, type Session } from "./bindings";
 import { AppHeader } from "./components/AppHeader";
 import { ApprovalsScreen } from "./components/ApprovalsScreen";
 import { ErrorToasts } from "./components/ErrorToasts";
+import { HealthScreen } from "./components/HealthScreen";
 import { SideNav } from "./components/SideNav";
 import { StatusBar } from "./components/StatusBar";
 import { useReportError } from "./errors";
+import { useGoToKeys } from "./hooks/useGoToKeys";
 import { useMirrorVersion } from "./hooks/useMirrorVersion";
 import { useSyncStatus } from "./hooks/useSyncStatus";
+import { screenFromHash, screenInfo, type Screen } from "./navigation";
 
 export function App() {
   return (
@@ -27,6 +30,8 @@ function Shell() {
   const [generation, setGeneration] = useState(0);
   const mirrorVersion = useMirrorVersion(report);
   const sync = useSyncStatus(mirrorVersion + generation, report);
+  const [screen, navigate] = useScreen();
+  useGoToKeys(navigate);
 
   const fetchSession = useCallback(() => {
     unwrap(commands.getSession()).then(setSession, (error: unknown) => {
@@ -55,10 +60,18 @@ function Shell() {
   return (
     <div className="app">
       <AppHeader session={session} switching={switching} onSwitchUser={switchUser} />
-      <SideNav />
-      <main className="main">
+      <SideNav screen={screen} onNavigate={navigate} />
+      <main className="main" aria-label={screenInfo(screen).label}>
         {session ? (
-          <ApprovalsScreen key={`${session.user.id}:${generation}`} mirrorVersion={mirrorVersion} />
+          screen === "health" ? (
+            <HealthScreen
+              key={`${session.user.id}:${generation}`}
+              mirrorVersion={mirrorVersion}
+              users={session.users}
+            />
+          ) : (
+            <ApprovalsScreen key={`${session.user.id}:${generation}`} mirrorVersion={mirrorVersion} />
+          )
         ) : (
           <div className="splash">
             {sessionError ? (
@@ -77,4 +90,23 @@ function Shell() {
       <StatusBar status={sync.status} syncing={sync.syncing} onSyncNow={sync.syncNow} />
     </div>
   );
+}
+
+/** The current screen, kept in the URL hash (#/approvals, #/health) so reloads and Back work. */
+function useScreen(): [Screen, (screen: Screen) => void] {
+  const [screen, setScreen] = useState<Screen>(() => screenFromHash(window.location.hash));
+
+  useEffect(() => {
+    const onHashChange = () => setScreen(screenFromHash(window.location.hash));
+    window.addEventListener("hashchange", onHashChange);
+    return () => window.removeEventListener("hashchange", onHashChange);
+  }, []);
+
+  const navigate = useCallback((next: Screen) => {
+    setScreen(next);
+    const hash = screenInfo(next).hash;
+    if (window.location.hash !== hash) window.location.hash = hash;
+  }, []);
+
+  return [screen, navigate];
 }

@@ -77,6 +77,65 @@ async syncNow() : Promise<Result<SyncStatus, CommandError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async integrationHealth() : Promise<Result<ConnectionHealth[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("integration_health") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async connectionRuns(connectionId: string) : Promise<Result<SyncRunView[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("connection_runs", { connectionId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async deadLetters(connectionId: string | null) : Promise<Result<DeadLetterView[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("dead_letters", { connectionId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async replayDeadLetter(id: number) : Promise<Result<ReplayResult, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("replay_dead_letter", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async outboxActions() : Promise<Result<OutboxView[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("outbox_actions") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Turns the demo systems' fault mode on or off (per mille of requests that fail).
+ */
+async setDemoFaults(faults: DemoFaults) : Promise<Result<DemoFaults, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_demo_faults", { faults }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async demoFaults() : Promise<Result<DemoFaults, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("demo_faults") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -98,11 +157,41 @@ mirrorChanged: "mirror-changed"
 export type ActionStatus = "queued" | "delivering" | "delivered" | "refused"
 export type AgingBucket = "d0_2" | "d3_5" | "d6_10" | "d11_20" | "over20"
 export type AgingSummary = { entities: EntityAging[] }
-export type ApprovalRow = { approvalId: string; invoiceId: string; invoiceNumber: string; supplierName: string; entityCode: string; entityName: string; amount: Money; invoiceDate: string; dueDate: string; assignedOn: string; ageBusinessDays: number; bucket: AgingBucket; step: number; stepCount: number; stepName: string; status: string; pendingAction: PendingAction | null }
+export type ApprovalRow = { approvalId: string; invoiceId: string; invoiceNumber: string; supplierName: string; entityCode: string; entityName: string; amount: Money; invoiceDate: string; dueDate: string; assignedOn: string; ageBusinessDays: number; bucket: AgingBucket; step: number; stepCount: number; stepName: string; status: string; 
+/**
+ * Why the signed-in user may not decide this step (segregation of duties), if so.
+ */
+blockedReason: string | null; pendingAction: PendingAction | null }
 export type BucketCell = { bucket: AgingBucket; count: number; amount: Money }
+export type CircuitState = "closed" | "open" | "halfOpen"
 export type CommandError = { code: CommandErrorCode; message: string }
 export type CommandErrorCode = "notFound" | "forbidden" | "segregationOfDuties" | "invalidInput" | "conflict" | "unavailable" | "internal"
+/**
+ * One connection's health card.
+ */
+export type ConnectionHealth = { connectionId: string; name: string; kind: string; endpoint: string; lastRunAt: string | null; lastRunStatus: string | null; lastSuccessAt: string | null; 
+/**
+ * Seconds since the last successful run ended.
+ */
+freshnessSeconds: number | null; 
+/**
+ * Records per second of the last run.
+ */
+throughputPerSecond: number | null; lastRunMs: number | null; 
+/**
+ * Failed or partial runs among the recent ones, in whole percent.
+ */
+errorRatePercent: number; recentRunCount: number; circuit: CircuitState; consecutiveFailures: number; pendingActions: number; refusedActions: number; deadLetters: number; lastError: string | null }
+export type DeadLetterView = { id: number; connectionId: string; resource: string; position: string; reason: string; 
+/**
+ * The record as the source sent it, shortened for display.
+ */
+rawPreview: string }
 export type Decision = "approve" | "reject"
+/**
+ * Fault mode of the demo source systems, per mille of requests.
+ */
+export type DemoFaults = { perMille: number }
 export type EntityAging = { entityCode: string; entityName: string; currency: string; cells: BucketCell[] }
 export type EntityInfo = { code: string; name: string; currency: string; timeZone: string }
 /**
@@ -110,14 +199,17 @@ export type EntityInfo = { code: string; name: string; currency: string; timeZon
  */
 export type MirrorChanged = { reason: string }
 export type Money = { amount: string; currency: string }
+export type OutboxView = { actionId: string; connectionId: string; kind: string; target: string; actorId: string; status: ActionStatus; attempts: number; nextAttemptAt: string; lastError: string | null; sourceStatus: number | null; sourceMessage: string | null; createdAt: string }
 export type PendingAction = { actionId: string; decision: Decision; status: ActionStatus; reason: string | null; sourceMessage: string | null; queuedAt: string; attempts: number }
 export type QueueFilter = { entity: string | null; bucket: AgingBucket | null; search: string | null }
 export type QueuePage = { rows: ApprovalRow[]; nextCursor: string | null; total: number }
 export type QueuePageRequest = { filter: QueueFilter; sort: QueueSort; after: string | null; limit: number }
 export type QueueSort = { key: SortKey; dir: SortDir }
+export type ReplayResult = { applied: boolean; refetched: boolean; reason: string | null }
 export type Session = { user: User; users: User[] }
 export type SortDir = "asc" | "desc"
 export type SortKey = "dueDate" | "amount" | "age" | "supplier" | "invoiceNumber"
+export type SyncRunView = { id: number; startedAt: string; finishedAt: string | null; status: string; records: number; bytes: number; malformed: number; durationMs: number | null; error: string | null }
 export type SyncStatus = { connectionName: string; endpoint: string; lastSyncAt: string | null; lastSyncOk: boolean; lastError: string | null; recordsLastRun: number; pendingActions: number; failedActions: number; malformedRecords: number }
 export type User = { id: string; name: string; email: string; roles: string[] }
 

@@ -7,7 +7,7 @@ async function start() {
   // `npm run dev:mock` serves the UI against an in-browser fake backend.
   if (import.meta.env.VITE_MOCK_BACKEND === "true") {
     const { installMockBackend } = await import("./dev/mockBackend");
-    installMockBackend();
+    installMockBackend({ syncEveryMs: 15_000 });
   }
   const root = document.getElementById("root");
   if (!root) throw new Error("#root element missing from index.html");

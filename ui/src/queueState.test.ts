@@ -20,6 +20,7 @@ function row(id: string, pendingAction: PendingAction | null = null): ApprovalRo
     stepCount: 2,
     stepName: "Approver",
     status: "pending",
+    blockedReason: null,
     pendingAction,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { calendarDate, formatRelative, isPastDue, todayIn } from "./time";
+import { calendarDate, formatFromNow, formatRelative, isPastDue, todayIn } from "./time";
 
 const NOW = Date.parse("2025-03-10T12:00:00Z");
 
@@ -42,5 +42,16 @@ describe("dates", () => {
     expect(isPastDue("2025-03-10", "2025-03-10")).toBe(false);
     expect(isPastDue("2025-03-09T00:00:00Z", "2025-03-10")).toBe(true);
     expect(calendarDate("2025-03-09T10:00:00Z")).toBe("2025-03-09");
+  });
+});
+
+describe("formatFromNow", () => {
+  it("counts down to a time ahead and says due once it passed", () => {
+    expect(formatFromNow("2025-03-10T12:00:42Z", NOW)).toBe("in 42 s");
+    expect(formatFromNow("2025-03-10T12:05:00Z", NOW)).toBe("in 5 min");
+    expect(formatFromNow("2025-03-10T15:00:00Z", NOW)).toBe("in 3 h");
+    expect(formatFromNow("2025-03-10T12:00:00Z", NOW)).toBe("due");
+    expect(formatFromNow("2025-03-10T11:00:00Z", NOW)).toBe("due");
+    expect(formatFromNow("soon", NOW)).toBe("soon");
   });
 });

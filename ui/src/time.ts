@@ -46,3 +46,24 @@ export function formatTimestamp(iso: string): string {
   if (Number.isNaN(ms)) return iso;
   return new Date(ms).toLocaleString();
 }
+
+/** A time that may lie ahead: "in 12 s", "in 3 min", or "due" once it has passed. */
+export function formatFromNow(iso: string, nowMs: number): string {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return iso;
+  const seconds = Math.ceil((then - nowMs) / 1000);
+  if (seconds <= 0) return "due";
+  if (seconds < 60) return `in ${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `in ${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `in ${hours} h`;
+  return `in ${Math.round(hours / 24)} d`;
+}
+
+/** Local time of day (with seconds) for tables of recent events. */
+export function formatClock(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return new Date(ms).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}

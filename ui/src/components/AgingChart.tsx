@@ -12,7 +12,7 @@ import {
 import { bucketFromLabel, chartData } from "../aging";
 import type { AgingBucket, AgingSummary } from "../bindings";
 
-export const CHART_WIDTH = 380;
+export const CHART_WIDTH = 300;
 export const CHART_HEIGHT = 150;
 
 const PALETTE = ["#4f6bed", "#14a38b", "#e8a33d", "#9b59d0", "#e0607e", "#3aa0d8", "#7a8797"];

@@ -11,7 +11,7 @@ import {
   type QueueSort,
   type SortKey,
 } from "../bindings";
-import { useReportError } from "../errors";
+import { useNotify, useReportError } from "../errors";
 import { useAgingSummary } from "../hooks/useAgingSummary";
 import { useDebouncedValue } from "../hooks/useDebouncedValue";
 import { useEntities } from "../hooks/useEntities";
@@ -28,6 +28,12 @@ import { QueueTable } from "./QueueTable";
 import { RejectDialog } from "./RejectDialog";
 
 export const SEARCH_DEBOUNCE_MS = 250;
+/**
+ * After a decision moves the selection on, approve/reject keys are ignored this
+ * long (and until the move is on screen), so a double press cannot decide the
+ * next invoice too.
+ */
+export const ACTION_COOLDOWN_MS = 400;
 
 const DEFAULT_SORT: QueueSort = { key: "dueDate", dir: "asc" };
 /** Direction a column sorts in on its first click. */
@@ -47,8 +53,16 @@ interface Selection {
   filterKey: string;
 }
 
+interface ActionGuard {
+  /** performance.now() before which action keys are ignored. */
+  until: number;
+  /** Set while a decision is out: the selection it will move away from once it lands. */
+  movingFrom: Selection | null;
+}
+
 export function ApprovalsScreen({ mirrorVersion }: { mirrorVersion: number }) {
   const report = useReportError();
+  const notify = useNotify();
   const entities = useEntities(report);
 
   const [entity, setEntity] = useState<string | null>(null);
@@ -93,6 +107,18 @@ export function ApprovalsScreen({ mirrorVersion }: { mirrorVersion: number }) {
   const [rejecting, setRejecting] = useState<ApprovalRow | null>(null);
   const [busyIds, setBusyIds] = useState<ReadonlySet<string>>(new Set());
   const inFlight = useRef(new Set<string>());
+  const guard = useRef<ActionGuard>({ until: 0, movingFrom: null });
+
+  /** True while a decision's selection move is pending or just happened. */
+  const actionsLocked = useCallback((): boolean => {
+    const g = guard.current;
+    if (g.movingFrom !== null) {
+      // latestSelection is updated in a layout effect: it changes once the move is rendered.
+      if (latestSelection.current === g.movingFrom) return true;
+      g.movingFrom = null;
+    }
+    return performance.now() < g.until;
+  }, []);
 
   const decide = useCallback(
     async (row: ApprovalRow, decision: Decision, reason: string | null): Promise<boolean> => {
@@ -101,6 +127,7 @@ export function ApprovalsScreen({ mirrorVersion }: { mirrorVersion: number }) {
       const before = latestSelection.current;
       inFlight.current.add(id);
       setBusyIds(new Set(inFlight.current));
+      guard.current = { until: 0, movingFrom: before };
       try {
         const action = await unwrap(commands.decide(id, decision, reason));
         recordAction(id, action);
@@ -110,8 +137,10 @@ export function ApprovalsScreen({ mirrorVersion }: { mirrorVersion: number }) {
             ? { id: selectionAfterAction(ids, id), index: ids.indexOf(id) + 1, filterKey }
             : current,
         );
+        guard.current = { until: performance.now() + ACTION_COOLDOWN_MS, movingFrom: before };
         return true;
       } catch (error) {
+        guard.current = { until: 0, movingFrom: null };
         report(error);
         return false;
       } finally {
@@ -132,6 +161,20 @@ export function ApprovalsScreen({ mirrorVersion }: { mirrorVersion: number }) {
     [recordAction, refresh, report],
   );
 
+  /**
+   * Approve or reject (opens the reason dialog) the selected row, unless a
+   * decision just moved the selection, or the user may not decide this row.
+   */
+  const act = (decision: Decision) => {
+    if (!selectedRow || actionsLocked()) return;
+    if (selectedRow.blockedReason !== null) {
+      notify({ tone: "info", title: "You cannot decide this invoice", message: selectedRow.blockedReason });
+      return;
+    }
+    if (decision === "approve") void decide(selectedRow, "approve", null);
+    else setRejecting(selectedRow);
+  };
+
   const searchRef = useRef<HTMLInputElement>(null);
   const onCommand = (command: KeyCommand) => {
     switch (command) {
@@ -140,10 +183,10 @@ export function ApprovalsScreen({ mirrorVersion }: { mirrorVersion: number }) {
         select(moveSelection(ids, selectedId, command === "next" ? 1 : -1));
         break;
       case "approve":
-        if (selectedRow) void decide(selectedRow, "approve", null);
+        act("approve");
         break;
       case "reject":
-        if (selectedRow) setRejecting(selectedRow);
+        act("reject");
         break;
       case "focusSearch":
         searchRef.current?.focus();
@@ -230,10 +273,8 @@ export function ApprovalsScreen({ mirrorVersion }: { mirrorVersion: number }) {
         <ActionBar
           selected={selectedRow}
           busy={selectedRow !== null && busyIds.has(selectedRow.approvalId)}
-          onApprove={() => {
-            if (selectedRow) void decide(selectedRow, "approve", null);
-          }}
-          onReject={() => setRejecting(selectedRow)}
+          onApprove={() => act("approve")}
+          onReject={() => act("reject")}
         />
       </section>
 

@@ -115,6 +115,7 @@ export function QueueTable(props: Props) {
           const row = tableRows[item.index];
           if (!row) return null;
           const selected = row.id === selectedId;
+          const blocked = row.original.blockedReason;
           return (
             <div
               key={item.key}
@@ -125,7 +126,9 @@ export function QueueTable(props: Props) {
               data-approval-id={row.original.approvalId}
               data-invoice-number={row.original.invoiceNumber}
               data-index={item.index}
-              className={`queue-row${selected ? " selected" : ""}${item.index % 2 ? " odd" : ""}`}
+              data-blocked={blocked !== null ? "true" : undefined}
+              title={blocked ?? undefined}
+              className={`queue-row${selected ? " selected" : ""}${blocked !== null ? " blocked" : ""}${item.index % 2 ? " odd" : ""}`}
               style={{ gridTemplateColumns, transform: `translateY(${item.start}px)` }}
               onMouseDown={() => onSelect(row.original.approvalId)}
             >

@@ -3,6 +3,7 @@ import { bucketLabel } from "../aging";
 import type { ApprovalRow, PendingAction, SortKey } from "../bindings";
 import { formatMoney, isNegative } from "../money";
 import { calendarDate, isPastDue } from "../time";
+import { LockIcon } from "./icons";
 import { PendingActionBadge } from "./PendingActionBadge";
 
 export interface ColumnMeta {
@@ -25,11 +26,17 @@ export function buildColumns(ctx: CellContext): ColumnDef<ApprovalRow>[] {
       id: "supplierName",
       header: "Supplier",
       meta: { width: "minmax(160px, 2fr)", sortKey: "supplier" },
-      cell: (info) => (
-        <span className="truncate" title={info.row.original.supplierName}>
-          {info.row.original.supplierName}
-        </span>
-      ),
+      cell: (info) => {
+        const { supplierName, blockedReason } = info.row.original;
+        return (
+          <>
+            {blockedReason !== null && <LockIcon title={blockedReason} />}
+            <span className="truncate" title={blockedReason ?? supplierName}>
+              {supplierName}
+            </span>
+          </>
+        );
+      },
     }),
     column.display({
       id: "entityCode",

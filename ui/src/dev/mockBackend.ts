@@ -7,13 +7,16 @@
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { BUCKETS } from "../aging";
+import { AP_CONNECTION, createMockHealth, NORDWIND_CONNECTION, type MockHealth } from "./mockHealth";
 import type {
   AgingBucket,
   AgingSummary,
   ApprovalRow,
   CommandError,
   Decision,
+  DemoFaults,
   EntityInfo,
+  OutboxView,
   PendingAction,
   QueueFilter,
   QueuePage,
@@ -27,6 +30,8 @@ export interface MockOptions {
   rows?: number;
   /** Milliseconds between delivery steps of a decision; 0 disables delivery. */
   deliveryMs?: number;
+  /** Milliseconds between background sync runs; 0 (the default) runs them only on "Sync now". */
+  syncEveryMs?: number;
 }
 
 const USERS: User[] = [
@@ -53,6 +58,8 @@ interface MockRow extends ApprovalRow {
   /** Amount in minor units, for sorting only. */
   minor: number;
   submittedBy: string;
+  /** Who made the decision in pendingAction. */
+  decidedBy?: string;
 }
 
 function random(seed: number) {
@@ -113,6 +120,7 @@ function makeRows(count: number): MockRow[] {
       stepCount,
       stepName: STEPS[step - 1] ?? "Approver",
       status: "pending",
+      blockedReason: null,
       pendingAction: null,
       minor,
       submittedBy: supplier.startsWith("Dana") ? "u-dana" : "u-other",
@@ -153,15 +161,57 @@ function compare(a: MockRow, b: MockRow, key: QueuePageRequest["sort"]["key"]): 
   }
 }
 
-function strip(row: MockRow): ApprovalRow {
-  const { minor: _minor, submittedBy: _submittedBy, ...rest } = row;
-  return rest;
+/** The row as the signed-in user sees it (segregation of duties, as in domain::approval::own_work). */
+function strip(row: MockRow, userId: string): ApprovalRow {
+  const { minor: _minor, submittedBy, decidedBy: _decidedBy, ...rest } = row;
+  return {
+    ...rest,
+    blockedReason:
+      submittedBy === userId
+        ? "segregation of duties: you created this invoice, so someone else must approve it"
+        : null,
+  };
 }
 
 export interface MockBackend {
   calls: { cmd: string; args: unknown }[];
   rows: MockRow[];
   status: SyncStatus;
+  health: MockHealth;
+}
+
+/** Actions of the subsidiary's ERP, stuck behind its open circuit. */
+function seedOutbox(now: number): OutboxView[] {
+  return [
+    {
+      actionId: "act-nw-2",
+      connectionId: NORDWIND_CONNECTION,
+      kind: "approval_decision",
+      target: "APR-NW-40211",
+      actorId: "u-marco",
+      status: "queued",
+      attempts: 4,
+      nextAttemptAt: new Date(now + 42_000).toISOString(),
+      lastError: "connect timeout after 10 s (circuit open)",
+      sourceStatus: null,
+      sourceMessage: null,
+      createdAt: new Date(now - 95_000).toISOString(),
+    },
+    {
+      actionId: "act-nw-1",
+      connectionId: NORDWIND_CONNECTION,
+      kind: "approval_decision",
+      target: "APR-NW-40188",
+      actorId: "u-dana",
+      status: "refused",
+      attempts: 1,
+      nextAttemptAt: new Date(now - 3_600_000).toISOString(),
+      lastError: null,
+      sourceStatus: 409,
+      sourceMessage: "stale version: the approval changed in the source (version 3, you saw 2)",
+      createdAt: new Date(now - 3_700_000).toISOString(),
+    },
+  ];
 }
 
 export function installMockBackend(options: MockOptions = {}): MockBackend {
@@ -181,6 +231,8 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
     malformedRecords: 2,
   };
   const calls: MockBackend["calls"] = [];
+  const health = createMockHealth();
+  const otherOutbox = seedOutbox(Date.now());
 
   const changed = (reason: string) => {
     status.pendingActions = rows.filter(
@@ -207,6 +259,59 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
 
   const session = (): Session => ({ user, users: USERS });
 
+  const outbox = (): OutboxView[] => {
+    const mine = rows
+      .filter((r) => r.pendingAction && r.pendingAction.status !== "delivered")
+      .map((r): OutboxView => {
+        const action = r.pendingAction!;
+        const refused = action.status === "refused";
+        return {
+          actionId: action.actionId,
+          connectionId: AP_CONNECTION,
+          kind: "approval_decision",
+          target: r.approvalId,
+          actorId: r.decidedBy ?? user.id,
+          status: action.status,
+          attempts: action.attempts,
+          nextAttemptAt: action.queuedAt,
+          lastError: null,
+          sourceStatus: refused ? 422 : null,
+          sourceMessage: action.sourceMessage,
+          createdAt: action.queuedAt,
+        };
+      })
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return [...mine, ...otherOutbox];
+  };
+
+  const outboxCounts = (connectionId: string) => {
+    const list = outbox().filter((a) => a.connectionId === connectionId);
+    return {
+      pending: list.filter((a) => a.status !== "refused").length,
+      refused: list.filter((a) => a.status === "refused").length,
+    };
+  };
+
+  /** One sync run of the Acme connection, shaped by the fault mode. */
+  const syncRun = () => {
+    const started = Date.now();
+    const faulty = health.faults.perMille > 0 && Math.random() * 1000 < health.faults.perMille;
+    const records = faulty ? 12 : 0;
+    health.recordRun(AP_CONNECTION, {
+      startedAt: new Date(started - 240).toISOString(),
+      finishedAt: new Date(started).toISOString(),
+      status: faulty ? "partial" : "ok",
+      records,
+      bytes: 2_048 + records * 870,
+      malformed: faulty ? 1 : 0,
+      durationMs: 240,
+      error: faulty ? "1 malformed record on GET /api/v1/invoices: amount: expected a decimal string, found null" : null,
+    });
+    status.lastSyncAt = new Date(started).toISOString();
+    status.recordsLastRun = records;
+    status.malformedRecords = health.deadLetters.filter((d) => d.connectionId === AP_CONNECTION).length;
+  };
+
   const page = (req: QueuePageRequest): QueuePage => {
     if (req.limit <= 0 || req.limit > 500) fail("invalidInput", "limit must be between 1 and 500");
     const list = rows.filter((r) => matches(r, req.filter));
@@ -216,7 +321,7 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
     const slice = list.slice(start, start + req.limit);
     const last = slice[slice.length - 1];
     const more = start + req.limit < list.length;
-    return { rows: slice.map(strip), nextCursor: more && last ? last.approvalId : null, total: list.length };
+    return { rows: slice.map((r) => strip(r, user.id)), nextCursor: more && last ? last.approvalId : null, total: list.length };
   };
 
   const summary = (filter: QueueFilter): AgingSummary => ({
@@ -259,6 +364,7 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
       attempts: 0,
     };
     row.pendingAction = action;
+    row.decidedBy = user.id;
     changed("action-queued");
     deliver(row, action);
     return action;
@@ -292,9 +398,37 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
         case "sync_status":
           return { ...status };
         case "sync_now":
-          status.lastSyncAt = new Date().toISOString();
+          syncRun();
           changed("sync");
           return { ...status };
+        case "integration_health":
+          return health.health(outboxCounts);
+        case "connection_runs":
+          return health.runs.get(a.connectionId as string) ?? fail("notFound", "Unknown connection");
+        case "dead_letters":
+          return health.deadLetters.filter(
+            (d) => a.connectionId === null || a.connectionId === undefined || d.connectionId === a.connectionId,
+          );
+        case "replay_dead_letter": {
+          const result = health.replay(a.id as number);
+          if (result.applied) {
+            status.malformedRecords = health.deadLetters.filter((d) => d.connectionId === AP_CONNECTION).length;
+            changed("dead-letter-replayed");
+          }
+          return result;
+        }
+        case "outbox_actions":
+          return outbox();
+        case "set_demo_faults": {
+          const faults = a.faults as DemoFaults;
+          if (faults.perMille < 0 || faults.perMille > 1000) {
+            fail("invalidInput", "per mille must be between 0 and 1000");
+          }
+          health.faults.perMille = faults.perMille;
+          return { ...health.faults };
+        }
+        case "demo_faults":
+          return { ...health.faults };
         default:
           return fail("notFound", `Unknown command ${cmd}`);
       }
@@ -302,5 +436,13 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
     { shouldMockEvents: true },
   );
 
-  return { calls, rows, status };
+  const syncEveryMs = options.syncEveryMs ?? 0;
+  if (syncEveryMs > 0) {
+    window.setInterval(() => {
+      syncRun();
+      changed("sync");
+    }, syncEveryMs);
+  }
+
+  return { calls, rows, status, health };
 }

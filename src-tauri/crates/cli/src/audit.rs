@@ -18,5 +18,9 @@ pub async fn verify(db: &Path) -> Result<()> {
     for b in &breaks {
         println!("BROKEN: {b}");
     }
-    bail!("audit trail of {} is broken in {} place(s) among {count} events", db.display(), breaks.len())
+    bail!(
+        "audit trail of {} is broken in {} place(s) among {count} events",
+        db.display(),
+        breaks.len()
+    )
 }

@@ -1,7 +1,9 @@
 //! `ctower`: headless use of the same engine the desktop app runs.
 
 mod audit;
+mod bank;
 mod bench;
+mod ops;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -37,6 +39,27 @@ enum Command {
         /// The API key clients must send (default: a random one, printed at start).
         #[arg(long)]
         api_key: Option<String>,
+        /// Fault mode: the fraction of requests that fail (e.g. 0.05): 5xx, 429, malformed pages.
+        #[arg(long, default_value = "0")]
+        faults: String,
+    },
+    /// Decide an approval step as a user, through the same controls and outbox as the app.
+    Decide {
+        /// The deciding user's id in the source's directory.
+        #[arg(long = "as")]
+        user: String,
+        #[arg(long, default_value = "ap")]
+        connection: String,
+        approval: String,
+        /// approve or reject
+        decision: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Print the mirror's per-table checksums of a connection (JSON), to compare with the source.
+    Checksums {
+        #[arg(long, default_value = "ap")]
+        connection: String,
     },
     /// Manage source-system connections.
     Connection {
@@ -61,6 +84,11 @@ enum Command {
         /// Where to write the JSON results.
         #[arg(long, default_value = "target/bench/results.json")]
         out: PathBuf,
+    },
+    /// Read bank files: statements and payment status reports.
+    Bank {
+        #[command(subcommand)]
+        command: bank::BankCommand,
     },
 }
 
@@ -105,7 +133,9 @@ async fn main() -> std::process::ExitCode {
 
 async fn run() -> Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn,sqlx=error".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -115,7 +145,26 @@ async fn run() -> Result<()> {
             seed,
             size,
             api_key,
-        } => run_sandbox(port, seed, size, api_key).await,
+            faults,
+        } => run_sandbox(port, seed, size, api_key, ops::fault_rate(&faults)?).await,
+        Command::Decide {
+            user,
+            connection,
+            approval,
+            decision,
+            reason,
+        } => {
+            ops::decide(
+                &db_path(&cli.db),
+                &user,
+                &connection,
+                &approval,
+                &decision,
+                reason.as_deref(),
+            )
+            .await
+        }
+        Command::Checksums { connection } => ops::checksums(&db_path(&cli.db), &connection).await,
         Command::Connection { command } => {
             let store = Store::open(&db_path(&cli.db)).await.context("opening the mirror")?;
             match command {
@@ -135,11 +184,14 @@ async fn run() -> Result<()> {
             sync_once(&db_path(&cli.db)).await
         }
         Command::Bench { size, out } => bench::run(size, &out).await,
-        Command::Audit { command: AuditCommand::Verify } => audit::verify(&db_path(&cli.db)).await,
+        Command::Bank { command } => bank::run(command),
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => audit::verify(&db_path(&cli.db)).await,
     }
 }
 
-async fn run_sandbox(port: u16, seed: u64, size: Size, api_key: Option<String>) -> Result<()> {
+async fn run_sandbox(port: u16, seed: u64, size: Size, api_key: Option<String>, faults: u32) -> Result<()> {
     let api_key = api_key.unwrap_or_else(|| format!("sk-sandbox-{seed}-{}", std::process::id()));
     let config = SandboxConfig {
         seed,
@@ -148,6 +200,10 @@ async fn run_sandbox(port: u16, seed: u64, size: Size, api_key: Option<String>) 
         now: chrono::Utc::now(),
     };
     let sandbox = Sandbox::start(config, ([127, 0, 0, 1], port).into()).await?;
+    sandbox.set_faults(sandbox::Faults {
+        per_mille: faults,
+        ..Default::default()
+    });
     let snap = sandbox.snapshot();
     println!("AP sandbox listening on {}", sandbox.base_url());
     println!("API key: {api_key}");

@@ -35,6 +35,10 @@ impl Resource {
         Resource::Approvals,
     ];
 
+    pub fn from_path(path: &str) -> Option<Resource> {
+        Resource::ALL.into_iter().find(|r| r.path() == path)
+    }
+
     pub fn path(self) -> &'static str {
         match self {
             Resource::Users => "users",
@@ -218,6 +222,30 @@ impl ApClient {
             has_more: raw.has_more,
             bytes: body.len(),
         })
+    }
+
+    /// Fetches the source's current version of one record, e.g. to replay a dead letter.
+    pub async fn fetch_one(&self, resource: Resource, id: &str) -> Result<Result<Record, String>, ConnectError> {
+        let endpoint = format!("{}/api/v1/{}/{}", self.base_url, resource.path(), id);
+        let resp = self
+            .policy
+            .send(&endpoint, || {
+                self.http.get(&endpoint).header("x-api-key", &self.api_key)
+            })
+            .await?;
+        let status = resp.status();
+        let body = resp.text().await.map_err(|source| ConnectError::Transport {
+            endpoint: endpoint.clone(),
+            source,
+        })?;
+        if !status.is_success() {
+            return Err(ConnectError::Status {
+                endpoint,
+                status: status.as_u16(),
+                message: summarize(&body),
+            });
+        }
+        Ok(map_record(resource, &self.connection_id, &body, Utc::now()))
     }
 
     /// Sends a decision. Retries outages itself with the same idempotency key; a transient error

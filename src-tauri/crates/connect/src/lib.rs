@@ -3,6 +3,7 @@
 //! source's records to the canonical domain objects.
 
 pub mod ap;
+pub mod circuit;
 mod error;
 pub mod http;
 pub mod secrets;

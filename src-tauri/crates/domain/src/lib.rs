@@ -5,6 +5,7 @@
 pub mod aging;
 pub mod approval;
 pub mod calendar;
+pub mod checksum;
 pub mod entity;
 pub mod error;
 pub mod invoice;

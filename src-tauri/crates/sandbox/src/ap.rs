@@ -12,12 +12,13 @@ use chrono::{Duration, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::faults::Faults;
+use crate::faults::{Drawn, Faults};
 use crate::generate::{generate, ts};
 use crate::wire::{
     ApiError, ApprovalStep, DecisionRecord, DecisionRequest, Entity, Invoice, Page, Snapshot, Supplier, User,
 };
 use crate::SandboxConfig;
+use rand::{Rng, SeedableRng};
 
 /// A record the API lists by change sequence.
 trait Versioned: Clone + Serialize {
@@ -65,12 +66,12 @@ impl<T: Versioned> Table<T> {
         self.rows.get(id).map(|(_, r)| r)
     }
 
-    fn page(&self, after: u64, limit: usize) -> (Vec<T>, u64, bool) {
+    fn page(&self, after: u64, limit: usize) -> (Vec<&T>, u64, bool) {
         let mut out = Vec::with_capacity(limit);
         let mut last = after;
         let mut iter = self.by_seq.range(after + 1..);
         for (seq, id) in iter.by_ref().take(limit) {
-            out.push(self.rows[id].1.clone());
+            out.push(&self.rows[id].1);
             last = *seq;
         }
         let has_more = iter.next().is_some();
@@ -100,6 +101,10 @@ pub(crate) struct ApState {
     idempotency: HashMap<String, Stored>,
     pub(crate) decisions: Vec<DecisionRecord>,
     pub(crate) faults: Faults,
+    /// A page fault drawn for the request being answered.
+    pending_page_fault: Option<Drawn>,
+    /// Draws fault-mode faults reproducibly from the seed.
+    fault_rng: rand_chacha::ChaCha8Rng,
 }
 
 impl ApState {
@@ -116,6 +121,8 @@ impl ApState {
             idempotency: HashMap::new(),
             decisions: Vec::new(),
             faults: Faults::default(),
+            pending_page_fault: None,
+            fault_rng: rand_chacha::ChaCha8Rng::seed_from_u64(config.seed ^ 0xFA17),
         };
         for r in g.users {
             let seq = s.next_seq();
@@ -138,6 +145,25 @@ impl ApState {
             s.approvals.put(seq, r);
         }
         s
+    }
+
+    /// Fault mode: whether this request gets a fault, and which.
+    fn draw_fault(&mut self, listing: bool) -> Option<Drawn> {
+        let rate = self.faults.per_mille.min(1000);
+        if rate == 0 || self.fault_rng.gen_range(0..1000) >= rate {
+            return None;
+        }
+        let kinds: &[Drawn] = if listing {
+            &[
+                Drawn::Unavailable,
+                Drawn::Throttled,
+                Drawn::MalformedRecord,
+                Drawn::BrokenPage,
+            ]
+        } else {
+            &[Drawn::Unavailable, Drawn::Throttled]
+        };
+        Some(kinds[self.fault_rng.gen_range(0..kinds.len())])
     }
 
     fn next_seq(&mut self) -> u64 {
@@ -295,8 +321,15 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/api/v1/suppliers", get(list::<Supplier>))
         .route("/api/v1/invoices", get(list::<Invoice>))
         .route("/api/v1/approvals", get(list::<ApprovalStep>))
+        .route("/api/v1/users/{id}", get(one::<User>))
+        .route("/api/v1/entities/{id}", get(one::<Entity>))
+        .route("/api/v1/suppliers/{id}", get(one::<Supplier>))
+        .route("/api/v1/invoices/{id}", get(one::<Invoice>))
+        .route("/api/v1/approvals/{id}", get(one::<ApprovalStep>))
         .route("/api/v1/approvals/{id}/decision", post(decision))
         .route("/_sandbox/faults", post(set_faults))
+        .route("/_sandbox/touch", post(touch))
+        .route("/_sandbox/checksums", get(checksums))
         .route("/_sandbox/decisions", get(decisions))
         .with_state(state)
 }
@@ -314,7 +347,7 @@ fn api_error(status: StatusCode, code: &str, message: impl Into<String>) -> Resp
 }
 
 /// Authentication and injected faults, checked before every API call: `Some` is the refusal.
-fn gate(state: &mut ApState, headers: &HeaderMap) -> Option<Response> {
+fn gate(state: &mut ApState, headers: &HeaderMap, listing: bool) -> Option<Response> {
     let key = headers.get("x-api-key").and_then(|v| v.to_str().ok()).or_else(|| {
         headers
             .get("authorization")
@@ -328,11 +361,20 @@ fn gate(state: &mut ApState, headers: &HeaderMap) -> Option<Response> {
             "missing or invalid API key",
         ));
     }
-    if !state.faults.fail_next.is_empty() {
-        let code = state.faults.fail_next.remove(0);
+    let drawn = match state.draw_fault(listing) {
+        Some(Drawn::Unavailable) => Some(503),
+        Some(Drawn::Throttled) => Some(429),
+        Some(other) => {
+            state.pending_page_fault = Some(other);
+            None
+        }
+        None => None,
+    };
+    if let Some(code) = drawn.or_else(|| (!state.faults.fail_next.is_empty()).then(|| state.faults.fail_next.remove(0)))
+    {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
         let mut resp = api_error(status, "injected_fault", format!("sandbox fault mode answered {code}"));
-        if let Some(secs) = state.faults.retry_after_secs {
+        if let Some(secs) = state.faults.retry_after_secs.or((code == 429).then_some(1)) {
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                 resp.headers_mut().insert("retry-after", v);
             }
@@ -363,33 +405,53 @@ listed!(User => users, Entity => entities, Supplier => suppliers, Invoice => inv
 
 async fn list<T: Listed>(State(state): State<Shared>, headers: HeaderMap, Query(p): Query<ListParams>) -> Response {
     let mut s = lock(&state);
-    if let Some(resp) = gate(&mut s, &headers) {
+    if let Some(resp) = gate(&mut s, &headers, true) {
         return resp;
     }
-    let after = match p.cursor.as_deref().map(str::parse::<u64>).transpose() {
-        Ok(c) => c.unwrap_or(0),
-        Err(_) => {
-            return api_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_cursor",
-                "cursor must come from a previous page",
-            )
-        }
+    let Ok(after) = p
+        .cursor
+        .as_deref()
+        .map(str::parse::<u64>)
+        .transpose()
+        .map(Option::unwrap_or_default)
+    else {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_cursor",
+            "cursor must come from a previous page",
+        );
     };
     let limit = p.limit.unwrap_or(200).clamp(1, 1000);
+    let drawn = s.pending_page_fault.take();
+    let broken = s.faults.broken_pages > 0 || drawn == Some(Drawn::BrokenPage);
+    let malformed = s.faults.malformed_records > 0 || drawn == Some(Drawn::MalformedRecord);
     let (rows, last, has_more) = T::table(&s).page(after, limit);
     let page = Page {
         data: rows,
         next_cursor: last.to_string(),
         has_more,
     };
-    let mut body = match serde_json::to_value(&page) {
-        Ok(v) => v,
-        Err(e) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
+    let text = if malformed && !page.data.is_empty() {
+        let mut body = match serde_json::to_value(&page) {
+            Ok(v) => v,
+            Err(e) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
+        };
+        if let Some(first) = body["data"].get_mut(0) {
+            // A record whose fields have the wrong types, as a buggy source export would send.
+            first["version"] = serde_json::json!("seven");
+            first["updated_at"] = serde_json::json!(12);
+        }
+        s.faults.malformed_records = s.faults.malformed_records.saturating_sub(1);
+        body.to_string()
+    } else {
+        match serde_json::to_string(&page) {
+            Ok(t) => t,
+            Err(e) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
+        }
     };
-    if s.faults.broken_pages > 0 {
-        s.faults.broken_pages -= 1;
-        let text = body.to_string();
+    if broken {
+        s.faults.broken_pages = s.faults.broken_pages.saturating_sub(1);
+        // A page cut off mid-way, as a proxy timing out would deliver it.
         let cut = text.len() / 2;
         return (
             StatusCode::OK,
@@ -398,15 +460,18 @@ async fn list<T: Listed>(State(state): State<Shared>, headers: HeaderMap, Query(
         )
             .into_response();
     }
-    if s.faults.malformed_records > 0 {
-        if let Some(first) = body["data"].get_mut(0) {
-            s.faults.malformed_records -= 1;
-            // A record whose fields have the wrong types, as a buggy source export would send.
-            first["version"] = serde_json::json!("seven");
-            first["updated_at"] = serde_json::json!(12);
-        }
+    (StatusCode::OK, [("content-type", "application/json")], text).into_response()
+}
+
+async fn one<T: Listed>(State(state): State<Shared>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    let mut s = lock(&state);
+    if let Some(resp) = gate(&mut s, &headers, false) {
+        return resp;
     }
-    Json(body).into_response()
+    match T::table(&s).get(&id) {
+        Some(row) => Json(row.clone()).into_response(),
+        None => api_error(StatusCode::NOT_FOUND, "not_found", format!("{id} does not exist")),
+    }
 }
 
 async fn decision(
@@ -416,7 +481,7 @@ async fn decision(
     body: axum::body::Bytes,
 ) -> Response {
     let mut s = lock(&state);
-    if let Some(resp) = gate(&mut s, &headers) {
+    if let Some(resp) = gate(&mut s, &headers, false) {
         return resp;
     }
     let Some(key) = headers
@@ -481,6 +546,34 @@ async fn decision(
         },
     );
     (status, Json(value)).into_response()
+}
+
+#[derive(Deserialize)]
+struct TouchParams {
+    invoices: usize,
+}
+
+/// Simulates work at the source: changes the due date of `invoices` invoices spread over the set.
+async fn touch(State(state): State<Shared>, Json(p): Json<TouchParams>) -> Json<serde_json::Value> {
+    let mut s = lock(&state);
+    let ids: Vec<String> = {
+        let all = s.invoices.all();
+        let step = (all.len() / p.invoices.max(1)).max(1);
+        all.iter()
+            .step_by(step)
+            .take(p.invoices)
+            .map(|i| i.id.clone())
+            .collect()
+    };
+    for id in &ids {
+        s.touch_invoice(id, 1);
+    }
+    Json(serde_json::json!({ "touched": ids.len() }))
+}
+
+/// Per-table checksums over (id, version), to compare a mirror with the source.
+async fn checksums(State(state): State<Shared>) -> Json<crate::wire::Checksums> {
+    Json(lock(&state).snapshot().checksums())
 }
 
 async fn set_faults(State(state): State<Shared>, Json(f): Json<Faults>) -> StatusCode {

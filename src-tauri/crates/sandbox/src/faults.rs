@@ -12,4 +12,16 @@ pub struct Faults {
     pub broken_pages: u32,
     /// Seconds of `Retry-After` on injected 429 and 503 answers.
     pub retry_after_secs: Option<u64>,
+    /// Fault mode: of every 1000 API requests, how many get a random fault (503, 429 with
+    /// Retry-After, a malformed record, a cut-off page).
+    pub per_mille: u32,
+}
+
+/// One injected fault drawn for a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Drawn {
+    Unavailable,
+    Throttled,
+    MalformedRecord,
+    BrokenPage,
 }

@@ -15,6 +15,8 @@ use crate::wire::{ApprovalStep, Entity, Invoice, InvoiceLine, Supplier, User};
 pub enum Size {
     Demo,
     L,
+    /// A given number of invoices, for tests and benchmarks between the two.
+    Invoices(usize),
 }
 
 impl Size {
@@ -22,6 +24,7 @@ impl Size {
         match self {
             Size::Demo => 600,
             Size::L => 1_000_000,
+            Size::Invoices(n) => n,
         }
     }
 
@@ -29,6 +32,7 @@ impl Size {
         match self {
             Size::Demo => 80,
             Size::L => 10_000,
+            Size::Invoices(n) => (n / 100).clamp(80, 10_000),
         }
     }
 }
@@ -39,7 +43,10 @@ impl std::str::FromStr for Size {
         match s.to_ascii_lowercase().as_str() {
             "demo" => Ok(Size::Demo),
             "l" => Ok(Size::L),
-            other => Err(format!("unknown size {other:?}; expected demo or L")),
+            other => other
+                .parse::<usize>()
+                .map(Size::Invoices)
+                .map_err(|_| format!("unknown size {other:?}; expected demo, L or a number of invoices")),
         }
     }
 }

@@ -94,6 +94,10 @@ impl Sandbox {
         self.lock().faults = faults;
     }
 
+    pub fn faults(&self) -> Faults {
+        self.lock().faults.clone()
+    }
+
     /// Simulates work done in the source: changes an invoice's due date, bumping its version.
     pub fn touch_invoice(&self, invoice_id: &str, days: i64) -> bool {
         self.lock().touch_invoice(invoice_id, days)

@@ -126,3 +126,33 @@ pub struct Snapshot {
     pub invoices: Vec<Invoice>,
     pub approvals: Vec<ApprovalStep>,
 }
+
+pub use domain::checksum::{Checksums, TableChecksum};
+
+impl Snapshot {
+    /// The fingerprints a mirror of this data must have (see `domain::checksum`).
+    pub fn checksums(&self) -> Checksums {
+        let mut tables = std::collections::BTreeMap::new();
+        tables.insert(
+            "users".into(),
+            TableChecksum::of(self.users.iter().map(|r| (r.id.as_str(), r.version))),
+        );
+        tables.insert(
+            "entities".into(),
+            TableChecksum::of(self.entities.iter().map(|r| (r.id.as_str(), r.version))),
+        );
+        tables.insert(
+            "suppliers".into(),
+            TableChecksum::of(self.suppliers.iter().map(|r| (r.id.as_str(), r.version))),
+        );
+        tables.insert(
+            "invoices".into(),
+            TableChecksum::of(self.invoices.iter().map(|r| (r.id.as_str(), r.version))),
+        );
+        tables.insert(
+            "approvals".into(),
+            TableChecksum::of(self.approvals.iter().map(|r| (r.id.as_str(), r.version))),
+        );
+        Checksums { tables }
+    }
+}

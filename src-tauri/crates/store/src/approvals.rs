@@ -1,8 +1,7 @@
 use domain::{Approval, ApprovalStatus, Provenance};
-use serde::Serialize;
 use sqlx::SqliteConnection;
 
-use crate::{format_ts, parse_ts, Result, Store, StoreError};
+use crate::{format_ts, parse_ts, raw, Result, Store, StoreError};
 
 /// An approval step as mirrored, with the entity it belongs to and the business-day ordinal of
 /// the day it was assigned on that entity's calendar.
@@ -13,83 +12,55 @@ pub struct ApprovalRecord {
     pub assigned_ordinal: i64,
 }
 
-#[derive(Serialize)]
-struct Row<'a> {
-    c: &'a str,
-    id: &'a str,
-    inv: &'a str,
-    e: &'a str,
-    n: i64,
-    nn: i64,
-    name: &'a str,
-    who: &'a str,
-    st: &'a str,
-    at: String,
-    ord: i64,
-    dat: Option<String>,
-    dby: Option<&'a str>,
-    com: Option<&'a str>,
-    v: i64,
-    up: String,
-    f: String,
-}
-
-/// Inserts or updates a batch of approval steps in one statement, skipping every step whose
-/// stored version is the same or newer. Returns how many changed.
+/// Inserts or updates a batch of approval steps, skipping every step whose stored version is the
+/// same or newer. Returns how many changed. Runs on the bulk path (`raw`).
 pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[ApprovalRecord]) -> Result<u64> {
     if batch.is_empty() {
         return Ok(0);
     }
-    let rows: Vec<Row> = batch
-        .iter()
-        .map(|rec| {
+    raw::with_connection(tx, |conn| {
+        let mut upsert = conn.prepare_cached(
+            "INSERT INTO approvals (connection_id, external_id, invoice_external_id, entity_code, step, step_count,
+                 step_name, approver_id, status, assigned_at, assigned_ordinal, decided_at, decided_by, comment,
+                 source_version, source_updated_at, fetched_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+             ON CONFLICT(connection_id, external_id) DO UPDATE SET
+                 invoice_external_id = excluded.invoice_external_id, entity_code = excluded.entity_code,
+                 step = excluded.step, step_count = excluded.step_count, step_name = excluded.step_name,
+                 approver_id = excluded.approver_id, status = excluded.status, assigned_at = excluded.assigned_at,
+                 assigned_ordinal = excluded.assigned_ordinal, decided_at = excluded.decided_at,
+                 decided_by = excluded.decided_by, comment = excluded.comment,
+                 source_version = excluded.source_version, source_updated_at = excluded.source_updated_at,
+                 fetched_at = excluded.fetched_at
+             WHERE excluded.source_version > approvals.source_version",
+        )?;
+        let mut changed = 0;
+        for rec in batch {
             let a = &rec.approval;
             let p = &a.provenance;
-            Row {
-                c: &p.connection_id,
-                id: &p.external_id,
-                inv: &a.invoice_external_id,
-                e: &rec.entity_code,
-                n: a.step,
-                nn: a.step_count,
-                name: &a.step_name,
-                who: &a.approver_id,
-                st: a.status.as_str(),
-                at: format_ts(a.assigned_at),
-                ord: rec.assigned_ordinal,
-                dat: a.decided_at.map(format_ts),
-                dby: a.decided_by.as_deref(),
-                com: a.comment.as_deref(),
-                v: p.source_version,
-                up: format_ts(p.source_updated_at),
-                f: format_ts(p.fetched_at),
-            }
-        })
-        .collect();
-    let json = serde_json::to_string(&rows).map_err(|e| StoreError::corrupt("approvals", "batch", e))?;
-    let done = sqlx::query!(
-        "INSERT INTO approvals (connection_id, external_id, invoice_external_id, entity_code, step, step_count, step_name,
-             approver_id, status, assigned_at, assigned_ordinal, decided_at, decided_by, comment,
-             source_version, source_updated_at, fetched_at)
-         SELECT j.value ->> 'c', j.value ->> 'id', j.value ->> 'inv', j.value ->> 'e', j.value ->> 'n',
-                j.value ->> 'nn', j.value ->> 'name', j.value ->> 'who', j.value ->> 'st', j.value ->> 'at',
-                j.value ->> 'ord', j.value ->> 'dat', j.value ->> 'dby', j.value ->> 'com', j.value ->> 'v',
-                j.value ->> 'up', j.value ->> 'f'
-         FROM json_each(?1) j WHERE true
-         ON CONFLICT(connection_id, external_id) DO UPDATE SET
-             invoice_external_id = excluded.invoice_external_id, entity_code = excluded.entity_code,
-             step = excluded.step, step_count = excluded.step_count, step_name = excluded.step_name,
-             approver_id = excluded.approver_id, status = excluded.status, assigned_at = excluded.assigned_at,
-             assigned_ordinal = excluded.assigned_ordinal, decided_at = excluded.decided_at,
-             decided_by = excluded.decided_by, comment = excluded.comment,
-             source_version = excluded.source_version, source_updated_at = excluded.source_updated_at,
-             fetched_at = excluded.fetched_at
-         WHERE excluded.source_version > approvals.source_version",
-        json
-    )
-    .execute(tx)
-    .await?;
-    Ok(done.rows_affected())
+            changed += upsert.execute(rusqlite::params![
+                p.connection_id,
+                p.external_id,
+                a.invoice_external_id,
+                rec.entity_code,
+                a.step,
+                a.step_count,
+                a.step_name,
+                a.approver_id,
+                a.status.as_str(),
+                format_ts(a.assigned_at),
+                rec.assigned_ordinal,
+                a.decided_at.map(format_ts),
+                a.decided_by,
+                a.comment,
+                p.source_version,
+                format_ts(p.source_updated_at),
+                format_ts(p.fetched_at),
+            ])? as u64;
+        }
+        Ok(changed)
+    })
+    .await
 }
 
 fn corrupt(column: &'static str) -> impl Fn(String) -> StoreError {

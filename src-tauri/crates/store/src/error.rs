@@ -18,6 +18,8 @@ pub enum StoreError {
     Conflict(String),
     #[error(transparent)]
     Domain(#[from] domain::DomainError),
+    #[error("bulk write failed: {0}")]
+    Bulk(String),
 }
 
 impl StoreError {

@@ -3,6 +3,7 @@
 
 mod db;
 mod error;
+mod raw;
 mod time;
 
 pub mod approval_queue;

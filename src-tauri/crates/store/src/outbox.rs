@@ -362,3 +362,18 @@ pub async fn counts(store: &Store) -> Result<OutboxCounts> {
         refused: r.refused,
     })
 }
+
+/// Actions still on their way or refused and not yet seen, newest first (for the health screen).
+pub async fn open_actions(store: &Store, limit: i64) -> Result<Vec<OutboxAction>> {
+    let rows = sqlx::query_as!(
+        Row,
+        "SELECT id, idempotency_key, connection_id, kind, target_external_id, payload, if_match, actor_id, status,
+                attempts, next_attempt_at, last_error, source_status, source_message, created_at, delivered_at
+         FROM outbox WHERE status IN ('queued', 'delivering') OR (status = 'refused' AND dismissed_at IS NULL)
+         ORDER BY created_at DESC LIMIT ?",
+        limit
+    )
+    .fetch_all(store.reader())
+    .await?;
+    rows.into_iter().map(OutboxAction::try_from).collect()
+}

@@ -32,7 +32,7 @@ pub async fn set_cursor(tx: &mut SqliteConnection, connection_id: &str, resource
     Ok(())
 }
 
-pub async fn dead_letter(
+pub async fn add_dead_letter(
     tx: &mut SqliteConnection,
     connection_id: &str,
     resource: &str,
@@ -65,10 +65,13 @@ pub struct DeadLetter {
     pub raw: String,
 }
 
-pub async fn dead_letters(store: &Store) -> Result<Vec<DeadLetter>> {
+/// Dead letters waiting for a replay, of one connection or of all.
+pub async fn dead_letters(store: &Store, connection_id: Option<&str>) -> Result<Vec<DeadLetter>> {
     Ok(sqlx::query_as!(
         DeadLetter,
-        "SELECT id, connection_id, resource, position, reason, raw FROM dead_letters WHERE replayed_at IS NULL ORDER BY id"
+        "SELECT id, connection_id, resource, position, reason, raw FROM dead_letters
+         WHERE replayed_at IS NULL AND (?1 IS NULL OR connection_id = ?1) ORDER BY id",
+        connection_id
     )
     .fetch_all(store.reader())
     .await?)
@@ -131,6 +134,7 @@ pub struct RunSummary {
     pub finished_at: Option<String>,
     pub status: String,
     pub records: i64,
+    pub bytes: i64,
     pub malformed: i64,
     pub error: Option<String>,
 }
@@ -138,7 +142,7 @@ pub struct RunSummary {
 pub async fn last_run(store: &Store, connection_id: &str) -> Result<Option<RunSummary>> {
     Ok(sqlx::query_as!(
         RunSummary,
-        "SELECT id, connection_id, started_at, finished_at, status, records, malformed, error
+        "SELECT id, connection_id, started_at, finished_at, status, records, bytes, malformed, error
          FROM sync_runs WHERE connection_id = ? AND status != 'running' ORDER BY id DESC LIMIT 1",
         connection_id
     )
@@ -154,4 +158,104 @@ pub async fn open_dead_letter_count(store: &Store, connection_id: &str) -> Resul
     )
     .fetch_one(store.reader())
     .await?)
+}
+
+/// The latest runs of a connection, newest first.
+pub async fn recent_runs(store: &Store, connection_id: &str, limit: i64) -> Result<Vec<RunSummary>> {
+    Ok(sqlx::query_as!(
+        RunSummary,
+        "SELECT id, connection_id, started_at, finished_at, status, records, bytes, malformed, error
+         FROM sync_runs WHERE connection_id = ? ORDER BY id DESC LIMIT ?",
+        connection_id,
+        limit
+    )
+    .fetch_all(store.reader())
+    .await?)
+}
+
+/// The last successful run's end: how fresh the mirror of this connection is.
+pub async fn last_success_at(store: &Store, connection_id: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar!(
+        "SELECT MAX(finished_at) FROM sync_runs WHERE connection_id = ? AND status IN ('ok', 'partial')",
+        connection_id
+    )
+    .fetch_one(store.reader())
+    .await?)
+}
+
+pub async fn dead_letter(store: &Store, id: i64) -> Result<Option<DeadLetter>> {
+    Ok(sqlx::query_as!(
+        DeadLetter,
+        "SELECT id, connection_id, resource, position, reason, raw FROM dead_letters WHERE id = ?",
+        id
+    )
+    .fetch_optional(store.reader())
+    .await?)
+}
+
+/// Marks a dead letter as replayed inside the transaction that applied it.
+pub async fn mark_replayed(tx: &mut SqliteConnection, id: i64, now: DateTime<Utc>) -> Result<()> {
+    let now = format_ts(now);
+    sqlx::query!("UPDATE dead_letters SET replayed_at = ? WHERE id = ?", now, id)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// The mirror's fingerprints of one connection, comparable with the source's
+/// (`domain::checksum`).
+pub async fn checksums(store: &Store, connection_id: &str) -> Result<domain::checksum::Checksums> {
+    use domain::checksum::TableChecksum;
+    let mut c = domain::checksum::Checksums::default();
+    let users = sqlx::query!(
+        "SELECT external_id, source_version FROM users WHERE connection_id = ?",
+        connection_id
+    )
+    .fetch_all(store.reader())
+    .await?;
+    c.tables.insert(
+        "users".into(),
+        TableChecksum::of(users.iter().map(|r| (r.external_id.as_str(), r.source_version))),
+    );
+    let rows = sqlx::query!(
+        "SELECT external_id, source_version FROM legal_entities WHERE connection_id = ?",
+        connection_id
+    )
+    .fetch_all(store.reader())
+    .await?;
+    c.tables.insert(
+        "entities".into(),
+        TableChecksum::of(rows.iter().map(|r| (r.external_id.as_str(), r.source_version))),
+    );
+    let rows = sqlx::query!(
+        "SELECT external_id, source_version FROM suppliers WHERE connection_id = ?",
+        connection_id
+    )
+    .fetch_all(store.reader())
+    .await?;
+    c.tables.insert(
+        "suppliers".into(),
+        TableChecksum::of(rows.iter().map(|r| (r.external_id.as_str(), r.source_version))),
+    );
+    let rows = sqlx::query!(
+        "SELECT external_id, source_version FROM invoices WHERE connection_id = ?",
+        connection_id
+    )
+    .fetch_all(store.reader())
+    .await?;
+    c.tables.insert(
+        "invoices".into(),
+        TableChecksum::of(rows.iter().map(|r| (r.external_id.as_str(), r.source_version))),
+    );
+    let rows = sqlx::query!(
+        "SELECT external_id, source_version FROM approvals WHERE connection_id = ?",
+        connection_id
+    )
+    .fetch_all(store.reader())
+    .await?;
+    c.tables.insert(
+        "approvals".into(),
+        TableChecksum::of(rows.iter().map(|r| (r.external_id.as_str(), r.source_version))),
+    );
+    Ok(c)
 }

@@ -7,10 +7,14 @@ mod apply;
 pub mod delivery;
 mod error;
 pub mod pull;
+pub mod replay;
 pub mod runner;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
+use connect::circuit::{CircuitBreaker, CircuitState};
 use connect::{HttpPolicy, SecretStore};
 use store::Store;
 
@@ -25,6 +29,8 @@ pub struct Engine {
     pub page_size: usize,
     /// One delivery pass at a time, so an action is never in flight twice from this process.
     delivery_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Per connection: stop calling a source that keeps failing, for a cool-down.
+    breakers: Arc<Mutex<HashMap<String, CircuitBreaker>>>,
 }
 
 impl Engine {
@@ -33,8 +39,9 @@ impl Engine {
             store,
             secrets,
             policy: HttpPolicy::default(),
-            page_size: 200,
+            page_size: 500,
             delivery_lock: Arc::default(),
+            breakers: Arc::default(),
         }
     }
 
@@ -46,6 +53,20 @@ impl Engine {
     pub fn with_page_size(mut self, page_size: usize) -> Engine {
         self.page_size = page_size.max(1);
         self
+    }
+
+    /// The circuit of a connection now, and its consecutive failures.
+    pub fn circuit(&self, connection_id: &str) -> (CircuitState, u32) {
+        let breakers = self.breakers.lock().unwrap_or_else(|p| p.into_inner());
+        breakers
+            .get(connection_id)
+            .map(|b| (b.state(Instant::now()), b.consecutive_failures()))
+            .unwrap_or((CircuitState::Closed, 0))
+    }
+
+    fn with_breaker<T>(&self, connection_id: &str, f: impl FnOnce(&mut CircuitBreaker) -> T) -> T {
+        let mut breakers = self.breakers.lock().unwrap_or_else(|p| p.into_inner());
+        f(breakers.entry(connection_id.to_string()).or_default())
     }
 
     fn client(&self, c: &store::connections::Connection) -> Result<connect::ap::ApClient, SyncError> {

@@ -37,8 +37,24 @@ impl Engine {
         let span = info_span!("sync_run", connection = %c.id);
         async move {
             let started = Instant::now();
+            if !self.with_breaker(&c.id, |b| b.allow(Instant::now())) {
+                let (_, failures) = self.circuit(&c.id);
+                let error = format!("circuit open after {failures} consecutive failures; waiting before the next try");
+                warn!(%error, "sync skipped");
+                let outcome = RunOutcome {
+                    error: Some(error),
+                    ..Default::default()
+                };
+                return Ok(RunReport {
+                    run_id: 0,
+                    connection_id: c.id.clone(),
+                    outcome,
+                    duration: started.elapsed(),
+                });
+            }
             let run_id = sync_log::start_run(&self.store, &c.id, Utc::now()).await?;
             let mut outcome = RunOutcome::default();
+            let mut reached = true;
             match self.client(c) {
                 Ok(client) => {
                     for resource in Resource::ALL {
@@ -47,13 +63,24 @@ impl Engine {
                             warn!(resource = resource.path(), error = %e, "resource sync stopped");
                             outcome.error = Some(e.to_string());
                             if fatal {
+                                reached = false;
                                 break;
                             }
                         }
                     }
                 }
-                Err(e) => outcome.error = Some(e.to_string()),
+                Err(e) => {
+                    reached = false;
+                    outcome.error = Some(e.to_string());
+                }
             }
+            self.with_breaker(&c.id, |b| {
+                if reached {
+                    b.record_success()
+                } else {
+                    b.record_failure(Instant::now())
+                }
+            });
             store::entities::refresh_today(&self.store, Utc::now()).await?;
             sync_log::finish_run(&self.store, run_id, &outcome, Utc::now()).await?;
             let duration = started.elapsed();
@@ -153,13 +180,13 @@ impl Engine {
             outcome.malformed += 1;
             warn!(connection = %c.id, endpoint = resource.path(), position = %m.position, reason = %m.reason,
                   "record sent to dead letters");
-            sync_log::dead_letter(&mut *tx, &c.id, resource.path(), &m.position, &m.reason, &m.raw).await?;
+            sync_log::add_dead_letter(&mut *tx, &c.id, resource.path(), &m.position, &m.reason, &m.raw).await?;
         }
         for (_, reason) in unplaced {
             outcome.malformed += 1;
             warn!(connection = %c.id, endpoint = resource.path(), %reason, "record sent to dead letters");
             let position = format!("{} page ending at cursor {}", resource.path(), page.next_cursor);
-            sync_log::dead_letter(&mut *tx, &c.id, resource.path(), &position, &reason, "").await?;
+            sync_log::add_dead_letter(&mut *tx, &c.id, resource.path(), &position, &reason, "").await?;
         }
         sync_log::set_cursor(&mut *tx, &c.id, resource.path(), &page.next_cursor).await?;
         Ok(())

@@ -135,7 +135,7 @@ async fn a_malformed_record_is_dead_lettered_with_its_position_and_the_rest_is_k
     let outcome = &report[0].outcome;
     assert_eq!(outcome.malformed, 1);
     assert_eq!(outcome.status(), "partial");
-    let dead = store::sync_log::dead_letters(&w.store).await.unwrap();
+    let dead = store::sync_log::dead_letters(&w.store, None).await.unwrap();
     assert_eq!(dead.len(), 1);
     // The first page of the first resource (users) carried the bad record.
     assert_eq!(dead[0].resource, "users");

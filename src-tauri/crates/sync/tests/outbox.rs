@@ -262,3 +262,25 @@ async fn controls_refuse_before_anything_is_queued() {
     assert!(err.to_string().contains("already queued"), "{err}");
     assert_eq!(store::outbox::counts(&w.store).await.unwrap().pending, 1);
 }
+
+#[tokio::test]
+async fn a_source_that_keeps_failing_opens_the_circuit() {
+    let w = world(26).await;
+    w.sandbox.set_faults(Faults {
+        fail_next: vec![503; 40],
+        ..Default::default()
+    });
+    for _ in 0..5 {
+        let r = w.engine.sync_all().await.unwrap();
+        assert!(r[0].outcome.error.as_deref().unwrap().contains("503"));
+    }
+    assert_eq!(w.engine.circuit(CONN).0, connect::circuit::CircuitState::Open);
+    // While open, the source is not called at all.
+    let skipped = w.engine.sync_all().await.unwrap();
+    assert!(
+        skipped[0].outcome.error.as_deref().unwrap().contains("circuit open"),
+        "{:?}",
+        skipped[0].outcome
+    );
+    assert_eq!(skipped[0].run_id, 0);
+}

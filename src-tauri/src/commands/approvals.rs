@@ -1,5 +1,4 @@
-//! Tauri commands: each checks its input, calls one function of the engine or the store, and
-//! translates the answer into the UI's types.
+//! Commands of the session and the Approvals screen.
 
 use chrono::Utc;
 use store::approval_queue as queue;
@@ -9,7 +8,7 @@ use crate::dto::{self, count};
 use crate::error::{CommandError, CommandErrorCode};
 use crate::AppState;
 
-type Result<T> = std::result::Result<T, CommandError>;
+use super::Result;
 
 async fn session_of(ws: &crate::workspace::Workspace) -> Result<dto::Session> {
     let users = store::users::list(&ws.store).await?;

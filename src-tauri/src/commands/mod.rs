@@ -1,0 +1,7 @@
+//! Tauri commands: each checks its input, calls one function of the engine or the store, and
+//! translates the answer into the UI's types.
+
+pub mod approvals;
+pub mod health;
+
+pub type Result<T> = std::result::Result<T, crate::error::CommandError>;
