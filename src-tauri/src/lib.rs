@@ -80,8 +80,8 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
             let dir = workspace::data_dir(app.path().app_data_dir().ok());
-            let booted = tauri::async_runtime::block_on(Workspace::start_demo(dir));
-            if let Ok(ws) = &booted {
+            let mut booted = tauri::async_runtime::block_on(Workspace::start_demo(dir));
+            if let Ok(ws) = &mut booted {
                 let handle = app.handle().clone();
                 ws.spawn_sync_loop(move |change| {
                     let reason = format!("{change:?}");

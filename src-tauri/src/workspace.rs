@@ -26,6 +26,10 @@ pub struct Workspace {
     pub user_id: RwLock<String>,
     pub wake: Arc<Notify>,
     sandbox: Sandbox,
+    /// Verified webhook notices from the demo AP system, until the sync loop takes them.
+    webhook_events: Option<tokio::sync::mpsc::Receiver<(String, connect::webhook::WebhookEvent)>>,
+    /// Kept alive for as long as the workspace: dropping it stops the receiver.
+    _receiver: connect::webhook::Receiver,
 }
 
 /// Where the demo mirror lives: `CTOWER_DATA_DIR`, else the platform's data folder.
@@ -88,8 +92,9 @@ impl Workspace {
                 ..Default::default()
             });
         }
-        let engine = Engine::new(store.clone(), secrets);
+        let engine = Engine::new(store.clone(), secrets.clone());
         engine.sync_all().await?;
+        let (receiver, webhook_events) = subscribe_webhooks(&connection, secrets.as_ref(), &api_key).await?;
         let user_id = default_user(&store).await?;
         info!(ms = started.elapsed().as_millis() as u64, endpoint = %connection.base_url, user = %user_id, "demo workspace ready");
         Ok(Workspace {
@@ -99,6 +104,8 @@ impl Workspace {
             user_id: RwLock::new(user_id),
             wake: Arc::new(Notify::new()),
             sandbox,
+            webhook_events: Some(webhook_events),
+            _receiver: receiver,
         })
     }
 
@@ -114,15 +121,68 @@ impl Workspace {
         self.sandbox.faults().per_mille
     }
 
-    pub fn spawn_sync_loop(&self, on_change: impl Fn(sync::runner::Change) + Send + Sync + 'static) {
+    pub fn spawn_sync_loop(&mut self, on_change: impl Fn(sync::runner::Change) + Send + Sync + 'static) {
+        // Taken once: the loop owns the webhook notices from here on.
+        let webhooks = self
+            .webhook_events
+            .take()
+            .unwrap_or_else(|| tokio::sync::mpsc::channel(1).1);
         let run = sync::runner::run(
             self.engine.clone(),
             Duration::from_secs(15),
             self.wake.clone(),
+            webhooks,
             on_change,
         );
         tauri::async_runtime::spawn(run);
     }
+}
+
+/// Starts the webhook receiver on a free loopback port and subscribes it at the demo AP system,
+/// with a fresh signing secret kept in the OS keyring.
+async fn subscribe_webhooks(
+    connection: &Connection,
+    secrets: &dyn SecretStore,
+    api_key: &str,
+) -> Result<
+    (
+        connect::webhook::Receiver,
+        tokio::sync::mpsc::Receiver<(String, connect::webhook::WebhookEvent)>,
+    ),
+    CommandError,
+> {
+    let unavailable = |what: &str, e: &dyn std::fmt::Display| {
+        CommandError::new(CommandErrorCode::Unavailable, format!("{what}: {e}"))
+    };
+    let secret = format!("whsec-{}", uuid::Uuid::new_v4().simple());
+    let secret_ref = format!("{}/webhook-secret", connection.secret_ref);
+    secrets
+        .set(&secret_ref, &secret)
+        .map_err(|e| CommandError::new(CommandErrorCode::Unavailable, e.to_string()))?;
+    let (tx, rx) = tokio::sync::mpsc::channel(1024);
+    let receiver = connect::webhook::Receiver::start(
+        "127.0.0.1:0".parse().expect("valid address"),
+        [(connection.id.clone(), secret.clone().into_bytes())]
+            .into_iter()
+            .collect(),
+        tx,
+    )
+    .await
+    .map_err(|e| unavailable("the webhook receiver could not start", &e))?;
+    let subscribed = reqwest::Client::new()
+        .post(format!("{}/api/v1/webhooks", connection.base_url))
+        .header("x-api-key", api_key)
+        .json(&serde_json::json!({ "url": receiver.url_for(&connection.id), "secret": secret }))
+        .send()
+        .await
+        .map_err(|e| unavailable("could not subscribe to the demo AP system's webhooks", &e))?;
+    if !subscribed.status().is_success() {
+        return Err(unavailable(
+            "the demo AP system refused the webhook subscription",
+            &subscribed.status(),
+        ));
+    }
+    Ok((receiver, rx))
 }
 
 /// `CTOWER_USER` if set, else the approver with the most pending steps.

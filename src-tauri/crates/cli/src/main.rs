@@ -4,6 +4,7 @@ mod audit;
 mod bank;
 mod bench;
 mod ops;
+mod recon;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -89,6 +90,11 @@ enum Command {
     Bank {
         #[command(subcommand)]
         command: bank::BankCommand,
+    },
+    /// Reconcile bank statement lines with ledger cash entries.
+    Recon {
+        #[command(subcommand)]
+        command: recon::ReconCommand,
     },
 }
 
@@ -185,6 +191,7 @@ async fn run() -> Result<()> {
         }
         Command::Bench { size, out } => bench::run(size, &out).await,
         Command::Bank { command } => bank::run(command),
+        Command::Recon { command } => recon::run(command),
         Command::Audit {
             command: AuditCommand::Verify,
         } => audit::verify(&db_path(&cli.db)).await,

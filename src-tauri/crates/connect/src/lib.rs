@@ -7,6 +7,7 @@ pub mod circuit;
 mod error;
 pub mod http;
 pub mod secrets;
+pub mod webhook;
 
 pub use error::ConnectError;
 pub use http::HttpPolicy;

@@ -103,6 +103,10 @@ pub(crate) struct ApState {
     pub(crate) faults: Faults,
     /// A page fault drawn for the request being answered.
     pending_page_fault: Option<Drawn>,
+    /// Webhook subscriptions (url, secret) and the events waiting to be sent to them.
+    pub(crate) subscriptions: Vec<(String, Vec<u8>)>,
+    pub(crate) pending_events: Vec<crate::wire::Event>,
+    event_seq: u64,
     /// Draws fault-mode faults reproducibly from the seed.
     fault_rng: rand_chacha::ChaCha8Rng,
 }
@@ -122,6 +126,9 @@ impl ApState {
             decisions: Vec::new(),
             faults: Faults::default(),
             pending_page_fault: None,
+            subscriptions: Vec::new(),
+            pending_events: Vec::new(),
+            event_seq: 0,
             fault_rng: rand_chacha::ChaCha8Rng::seed_from_u64(config.seed ^ 0xFA17),
         };
         for r in g.users {
@@ -166,6 +173,27 @@ impl ApState {
         Some(kinds[self.fault_rng.gen_range(0..kinds.len())])
     }
 
+    /// Notes a change for the webhook subscribers.
+    fn emit(&mut self, resource: &str, id: &str, version: i64) {
+        if self.subscriptions.is_empty() {
+            return;
+        }
+        self.event_seq += 1;
+        self.pending_events.push(crate::wire::Event {
+            id: format!("evt_{:08}", self.event_seq),
+            resource: resource.into(),
+            record_id: id.into(),
+            version,
+            occurred_at: ts(Utc::now()),
+        });
+    }
+
+    /// Fault mode for webhooks: whether to send an event twice.
+    pub(crate) fn duplicate_event(&mut self) -> bool {
+        let rate = self.faults.per_mille.min(1000);
+        rate > 0 && self.fault_rng.gen_range(0..1000) < rate
+    }
+
     fn next_seq(&mut self) -> u64 {
         self.seq += 1;
         self.seq
@@ -189,6 +217,7 @@ impl ApState {
             inv.due_date = (d + Duration::days(days)).to_string();
         }
         inv.bump(&ts(Utc::now()));
+        self.emit("invoices", &inv.id, inv.version);
         let seq = self.next_seq();
         self.invoices.put(seq, inv);
         true
@@ -199,6 +228,7 @@ impl ApState {
             return false;
         };
         step.bump(&ts(Utc::now()));
+        self.emit("approvals", &step.id, step.version);
         let seq = self.next_seq();
         self.approvals.put(seq, step);
         true
@@ -274,6 +304,7 @@ impl ApState {
         decided.decided_by = Some(req.actor_id.clone());
         decided.comment = req.comment.clone();
         decided.bump(&now);
+        self.emit("approvals", &decided.id, decided.version);
         let seq = self.next_seq();
         self.approvals.put(seq, decided.clone());
 
@@ -289,6 +320,7 @@ impl ApState {
                 next.status = "pending".into();
                 next.assigned_at = now.clone();
                 next.bump(&now);
+                self.emit("approvals", &next.id, next.version);
                 let seq = self.next_seq();
                 self.approvals.put(seq, next);
                 None
@@ -300,6 +332,7 @@ impl ApState {
             if let Some(mut inv) = self.invoices.get(&step.invoice_id).cloned() {
                 inv.status = st.into();
                 inv.bump(&now);
+                self.emit("invoices", &inv.id, inv.version);
                 let seq = self.next_seq();
                 self.invoices.put(seq, inv);
             }
@@ -327,6 +360,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/api/v1/invoices/{id}", get(one::<Invoice>))
         .route("/api/v1/approvals/{id}", get(one::<ApprovalStep>))
         .route("/api/v1/approvals/{id}/decision", post(decision))
+        .route("/api/v1/webhooks", post(subscribe))
         .route("/_sandbox/faults", post(set_faults))
         .route("/_sandbox/touch", post(touch))
         .route("/_sandbox/checksums", get(checksums))
@@ -574,6 +608,30 @@ async fn touch(State(state): State<Shared>, Json(p): Json<TouchParams>) -> Json<
 /// Per-table checksums over (id, version), to compare a mirror with the source.
 async fn checksums(State(state): State<Shared>) -> Json<crate::wire::Checksums> {
     Json(lock(&state).snapshot().checksums())
+}
+
+#[derive(Deserialize)]
+struct Subscription {
+    url: String,
+    secret: String,
+}
+
+/// Registers a webhook endpoint; changes are then pushed to it, signed with the secret.
+async fn subscribe(State(state): State<Shared>, headers: HeaderMap, Json(sub): Json<Subscription>) -> Response {
+    let mut s = lock(&state);
+    if let Some(resp) = gate(&mut s, &headers, false) {
+        return resp;
+    }
+    if !sub.url.starts_with("http://127.0.0.1:") && !sub.url.starts_with("http://localhost:") {
+        return api_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_url",
+            "the sandbox only calls loopback URLs",
+        );
+    }
+    s.subscriptions.retain(|(u, _)| *u != sub.url);
+    s.subscriptions.push((sub.url, sub.secret.into_bytes()));
+    (StatusCode::CREATED, Json(serde_json::json!({ "status": "subscribed" }))).into_response()
 }
 
 async fn set_faults(State(state): State<Shared>, Json(f): Json<Faults>) -> StatusCode {

@@ -9,6 +9,7 @@ mod ap;
 mod faults;
 mod generate;
 mod names;
+mod webhooks;
 pub mod wire;
 
 use std::net::SocketAddr;
@@ -56,6 +57,7 @@ impl Sandbox {
             .map_err(|source| SandboxError::Bind { addr: bind, source })?;
         let (stop, stopped) = oneshot::channel::<()>();
         let app = ap::router(state.clone());
+        tokio::spawn(webhooks::deliver(Arc::downgrade(&state)));
         tokio::spawn(async move {
             let served = axum::serve(listener, app).with_graceful_shutdown(async move {
                 let _ = stopped.await;

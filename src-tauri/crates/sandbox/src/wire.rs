@@ -118,6 +118,16 @@ pub struct DecisionRecord {
     pub at: String,
 }
 
+/// A change notice pushed to webhook subscribers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    pub resource: String,
+    pub record_id: String,
+    pub version: i64,
+    pub occurred_at: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
     pub users: Vec<User>,

@@ -9,6 +9,7 @@ mod error;
 pub mod pull;
 pub mod replay;
 pub mod runner;
+pub mod targeted;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -81,6 +81,12 @@ impl Engine {
                     b.record_failure(Instant::now())
                 }
             });
+            if outcome.error.is_none() && outcome.malformed > 0 {
+                outcome.error = Some(format!(
+                    "{} record(s) could not be mapped and wait in the dead letters",
+                    outcome.malformed
+                ));
+            }
             store::entities::refresh_today(&self.store, Utc::now()).await?;
             sync_log::finish_run(&self.store, run_id, &outcome, Utc::now()).await?;
             let duration = started.elapsed();

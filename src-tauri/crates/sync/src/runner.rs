@@ -3,8 +3,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Notify;
-use tracing::error;
+use connect::webhook::WebhookEvent;
+use tokio::sync::{mpsc, Notify};
+use tracing::{error, warn};
 
 use crate::Engine;
 
@@ -13,15 +14,18 @@ use crate::Engine;
 pub enum Change {
     Synced { records: i64, changed: i64 },
     Delivered { delivered: usize, refused: usize },
+    Pushed { changed: bool },
     Failed(String),
 }
 
 /// Runs until dropped: every `interval`, or at once when `wake` is notified (a person queued an
-/// action), delivers the outbox and syncs. The caller spawns it on its runtime.
+/// action), delivers the outbox and syncs; between runs, applies webhook notices as targeted
+/// pulls. The caller spawns it on its runtime.
 pub async fn run(
     engine: Engine,
     interval: Duration,
     wake: Arc<Notify>,
+    mut webhooks: mpsc::Receiver<(String, WebhookEvent)>,
     on_change: impl Fn(Change) + Send + Sync + 'static,
 ) {
     loop {
@@ -47,9 +51,18 @@ pub async fn run(
                 on_change(Change::Failed(e.to_string()));
             }
         }
-        tokio::select! {
-            _ = tokio::time::sleep(interval) => {}
-            _ = wake.notified() => {}
+        let next_run = tokio::time::sleep(interval);
+        tokio::pin!(next_run);
+        loop {
+            tokio::select! {
+                _ = &mut next_run => break,
+                _ = wake.notified() => break,
+                Some((connection, event)) = webhooks.recv() => match engine.pull_one(&connection, &event).await {
+                    Ok(changed) => on_change(Change::Pushed { changed }),
+                    // The next periodic run brings whatever this missed.
+                    Err(e) => warn!(error = %e, event = %event.id, "targeted pull failed"),
+                },
+            }
         }
     }
 }
