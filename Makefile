@@ -46,9 +46,16 @@ ui-checks:
 e2e:
 	scripts/e2e.sh
 
-## Prints the speed figures of DESIGN.md §5 (SIZE=L by default, SIZE=demo for a quick run).
-bench:
-	cargo run --release -p cli -- bench --size $(SIZE)
+## Prints the speed figures of DESIGN.md §5 (SIZE=L by default, SIZE=demo for a quick run), with
+## dlt (Python, in a virtualenv under target/bench) loading the same pages as the peer.
+BENCH_VENV := target/bench/venv
+bench: $(BENCH_VENV)/.installed
+	cargo run --release -p cli -- bench --size $(SIZE) --dlt-python $(BENCH_VENV)/bin/python
+
+$(BENCH_VENV)/.installed:
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet "dlt[sqlalchemy]" requests
+	touch $@
 
 ## Regenerates ui/src/bindings.ts from the Rust commands and types.
 bindings:

@@ -76,7 +76,78 @@ fn peak_rss_mb() -> f64 {
         .unwrap_or(0.0)
 }
 
-pub async fn run(size: Size, out: &Path) -> Result<()> {
+/// Bank vs ledger auto-match on generated data with known truth (DESIGN.md §5); run by
+/// `ctower bench-recon` in a process of its own.
+pub fn recon_only(lines: usize) -> Result<()> {
+    recon_figures(&mut Figures(Vec::new()), lines)
+}
+
+fn recon_figures(figures: &mut Figures, lines: usize) -> Result<()> {
+    use recon::generate::{generate, pair_quality, percent, GenConfig};
+    let t = Instant::now();
+    let data = generate(&GenConfig {
+        bank_lines: lines,
+        seed: 42,
+    });
+    figures.add("recon_generate_s", t.elapsed().as_secs_f64(), "s");
+    figures.add("recon_bank_lines", data.bank.len() as f64, "lines");
+    figures.add("recon_ledger_entries", data.ledger.len() as f64, "entries");
+    let t = Instant::now();
+    let run = recon::run(&data.bank, &data.ledger, &recon::RuleSet::default())?;
+    figures.add(
+        if lines == 1_000_000 {
+            "recon_match_1m_s"
+        } else {
+            "recon_match_s"
+        },
+        t.elapsed().as_secs_f64(),
+        "s",
+    );
+    figures.add("recon_peak_rss_mb", peak_rss_mb(), "MB");
+    let auto = run.iter().filter(|m| m.status() == recon::MatchStatus::Auto);
+    let q = pair_quality(&data.truth, auto);
+    // percent() renders basis points exactly ("99.71"); figures are shown, not computed with.
+    let pct = |bp: u64| percent(bp).parse::<f64>().unwrap_or(0.0);
+    figures.add("recon_pair_precision_pct", pct(q.precision_bp()), "%");
+    figures.add("recon_pair_recall_pct", pct(q.recall_bp()), "%");
+    Ok(())
+}
+
+/// The peer: dlt (Python) loading the same invoice pages from the same sandbox into SQLite.
+async fn dlt_figures(figures: &mut Figures, python: &Path, base_url: &str, key: &str, ours_per_s: f64) -> Result<()> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../bench/dlt_peer.py");
+    let dir = tempfile::tempdir()?;
+    let out = tokio::process::Command::new(python)
+        .arg(&script)
+        .args([
+            "--url",
+            base_url,
+            "--key",
+            key,
+            "--resource",
+            "invoices",
+            "--max-records",
+            "200000",
+        ])
+        .arg("--db")
+        .arg(dir.path().join("dlt.db"))
+        .output()
+        .await
+        .with_context(|| format!("running {}", python.display()))?;
+    if !out.status.success() {
+        anyhow::bail!("the dlt peer failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let result: serde_json::Value = serde_json::from_slice(&out.stdout).context("reading the dlt peer's figures")?;
+    let records = result["records"].as_f64().unwrap_or(0.0);
+    let seconds = result["seconds"].as_f64().unwrap_or(f64::MAX);
+    let peer = records / seconds;
+    figures.add("dlt_records", records, "rec");
+    figures.add("dlt_records_per_s", peer, "rec/s");
+    figures.add("sync_vs_dlt_ratio", ours_per_s / peer, "x");
+    Ok(())
+}
+
+pub async fn run(size: Size, out: &Path, dlt_python: Option<&Path>) -> Result<()> {
     let mut figures = Figures(Vec::new());
     let key = format!("sk-bench-{}", std::process::id());
     let generated = Instant::now();
@@ -105,6 +176,7 @@ pub async fn run(size: Size, out: &Path) -> Result<()> {
         },
     )
     .await?;
+    let bench_key = key.clone();
     let engine = Engine::new(store.clone(), Arc::new(BenchSecret(key))).with_page_size(1000);
 
     let t = Instant::now();
@@ -113,11 +185,9 @@ pub async fn run(size: Size, out: &Path) -> Result<()> {
     let records: i64 = reports.iter().map(|r| r.outcome.records).sum();
     figures.add("sync_initial_records", records as f64, "rec");
     figures.add("sync_initial_s", initial.as_secs_f64(), "s");
-    figures.add(
-        "sync_initial_records_per_s",
-        records as f64 / initial.as_secs_f64(),
-        "rec/s",
-    );
+    let ours_per_s = records as f64 / initial.as_secs_f64();
+    figures.add("sync_initial_records_per_s", ours_per_s, "rec/s");
+    figures.add("sync_peak_rss_mb", peak_rss_mb(), "MB");
 
     let snapshot = sandbox.snapshot();
     for inv in snapshot.invoices.iter().take(1000) {
@@ -192,7 +262,44 @@ pub async fn run(size: Size, out: &Path) -> Result<()> {
         samples.push(t.elapsed());
     }
     figures.add("aging_summary_p95_ms", p95(samples), "ms");
-    figures.add("peak_rss_mb", peak_rss_mb(), "MB");
+    match dlt_python {
+        Some(python) => dlt_figures(&mut figures, python, &sandbox.base_url(), &bench_key, ours_per_s).await?,
+        None => println!("(dlt peer skipped: pass --dlt-python, as `make bench` does)"),
+    }
+    drop(sandbox);
+    drop(engine);
+    store.close().await;
+    // Matching runs in its own process so its peak memory is its own, not the sync's.
+    let lines = if matches!(size, Size::L) { 1_000_000 } else { 20_000 };
+    let child = tokio::process::Command::new(std::env::current_exe()?)
+        .args(["bench-recon", "--lines", &lines.to_string()])
+        .output()
+        .await?;
+    if !child.status.success() {
+        anyhow::bail!(
+            "the matching benchmark failed: {}",
+            String::from_utf8_lossy(&child.stderr)
+        );
+    }
+    for line in String::from_utf8_lossy(&child.stdout).lines() {
+        let parsed = line.split_once(": ").and_then(|(name, rest)| {
+            let (value, unit) = rest.split_once(' ')?;
+            Some((name, value.parse::<f64>().ok()?, unit))
+        });
+        if let Some((name, value, unit)) = parsed {
+            figures.add(
+                name,
+                value,
+                match unit {
+                    "s" => "s",
+                    "MB" => "MB",
+                    "%" => "%",
+                    "lines" => "lines",
+                    _ => "entries",
+                },
+            );
+        }
+    }
 
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent)?;

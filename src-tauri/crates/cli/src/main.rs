@@ -74,6 +74,12 @@ enum Command {
         once: bool,
     },
     /// Measure the figures of DESIGN.md §5 and print them (also target/bench/results.json).
+    /// The matching part of `bench`, in a process of its own (run by `bench`).
+    #[command(hide = true)]
+    BenchRecon {
+        #[arg(long, default_value_t = 1_000_000)]
+        lines: usize,
+    },
     /// Check the audit trail: every event present, unedited and in order.
     Audit {
         #[command(subcommand)]
@@ -85,6 +91,9 @@ enum Command {
         /// Where to write the JSON results.
         #[arg(long, default_value = "target/bench/results.json")]
         out: PathBuf,
+        /// A Python with dlt installed, to measure the peer (`make bench` sets one up).
+        #[arg(long)]
+        dlt_python: Option<PathBuf>,
     },
     /// Read bank files: statements and payment status reports.
     Bank {
@@ -189,7 +198,8 @@ async fn run() -> Result<()> {
             }
             sync_once(&db_path(&cli.db)).await
         }
-        Command::Bench { size, out } => bench::run(size, &out).await,
+        Command::BenchRecon { lines } => bench::recon_only(lines),
+        Command::Bench { size, out, dlt_python } => bench::run(size, &out, dlt_python.as_deref()).await,
         Command::Bank { command } => bank::run(command),
         Command::Recon { command } => recon::run(command),
         Command::Audit {

@@ -14,6 +14,8 @@ pub struct HttpPolicy {
     pub max_attempts: u32,
     pub base_backoff: Duration,
     pub max_backoff: Duration,
+    /// The connection's request rate limit, shared by all its clients.
+    pub limiter: Option<std::sync::Arc<crate::rate::RateLimiter>>,
 }
 
 impl Default for HttpPolicy {
@@ -23,6 +25,7 @@ impl Default for HttpPolicy {
             max_attempts: 4,
             base_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(10),
+            limiter: None,
         }
     }
 }
@@ -52,6 +55,9 @@ impl HttpPolicy {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            if let Some(limiter) = &self.limiter {
+                limiter.acquire().await;
+            }
             let outcome = make().send().await;
             let wait = match outcome {
                 Ok(resp) if !is_transient(resp.status()) => return Ok(resp),

@@ -6,6 +6,7 @@ pub mod ap;
 pub mod circuit;
 mod error;
 pub mod http;
+pub mod rate;
 pub mod secrets;
 pub mod webhook;
 

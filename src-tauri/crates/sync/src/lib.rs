@@ -32,6 +32,9 @@ pub struct Engine {
     delivery_lock: Arc<tokio::sync::Mutex<()>>,
     /// Per connection: stop calling a source that keeps failing, for a cool-down.
     breakers: Arc<Mutex<HashMap<String, CircuitBreaker>>>,
+    /// Per connection: requests per second and burst, shared by every client of it.
+    limiters: Arc<Mutex<HashMap<String, Arc<connect::rate::RateLimiter>>>>,
+    pub rate_limit: (u32, u32),
 }
 
 impl Engine {
@@ -43,6 +46,8 @@ impl Engine {
             page_size: 500,
             delivery_lock: Arc::default(),
             breakers: Arc::default(),
+            limiters: Arc::default(),
+            rate_limit: (500, 100),
         }
     }
 
@@ -71,12 +76,22 @@ impl Engine {
     }
 
     fn client(&self, c: &store::connections::Connection) -> Result<connect::ap::ApClient, SyncError> {
+        let mut policy = self.policy.clone();
+        let limiter = {
+            let mut limiters = self.limiters.lock().unwrap_or_else(|p| p.into_inner());
+            let (rate, burst) = self.rate_limit;
+            limiters
+                .entry(c.id.clone())
+                .or_insert_with(|| Arc::new(connect::rate::RateLimiter::new(rate, burst)))
+                .clone()
+        };
+        policy.limiter = Some(limiter);
         Ok(connect::ap::ApClient::new(
             &c.id,
             &c.base_url,
             &c.secret_ref,
             self.secrets.as_ref(),
-            self.policy.clone(),
+            policy,
         )?)
     }
 }

@@ -33,6 +33,7 @@ pub fn fast_policy() -> HttpPolicy {
         max_attempts: 4,
         base_backoff: Duration::from_millis(5),
         max_backoff: Duration::from_millis(50),
+        limiter: None,
     }
 }
 
