@@ -86,6 +86,14 @@ impl Workspace {
             secret_ref: DEMO_SECRET.into(),
         };
         store::connections::save(&store, &connection).await?;
+        // The demo world moves: invoices arrive, suppliers' holds change (CTOWER_CLOCK_SECS=0 stops it).
+        let clock = std::env::var("CTOWER_CLOCK_SECS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(20u64);
+        if clock > 0 {
+            sandbox.start_clock(Duration::from_secs(clock));
+        }
         if let Some(per_mille) = std::env::var("CTOWER_FAULTS").ok().and_then(|f| f.parse().ok()) {
             sandbox.set_faults(sandbox::Faults {
                 per_mille,

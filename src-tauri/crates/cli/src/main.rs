@@ -43,6 +43,9 @@ enum Command {
         /// Fault mode: the fraction of requests that fail (e.g. 0.05): 5xx, 429, malformed pages.
         #[arg(long, default_value = "0")]
         faults: String,
+        /// Demo clock: every this many seconds invoices arrive and suppliers' holds change (0: off).
+        #[arg(long, default_value_t = 0)]
+        clock: u64,
     },
     /// Decide an approval step as a user, through the same controls and outbox as the app.
     Decide {
@@ -161,7 +164,8 @@ async fn run() -> Result<()> {
             size,
             api_key,
             faults,
-        } => run_sandbox(port, seed, size, api_key, ops::fault_rate(&faults)?).await,
+            clock,
+        } => run_sandbox(port, seed, size, api_key, ops::fault_rate(&faults)?, clock).await,
         Command::Decide {
             user,
             connection,
@@ -208,7 +212,7 @@ async fn run() -> Result<()> {
     }
 }
 
-async fn run_sandbox(port: u16, seed: u64, size: Size, api_key: Option<String>, faults: u32) -> Result<()> {
+async fn run_sandbox(port: u16, seed: u64, size: Size, api_key: Option<String>, faults: u32, clock: u64) -> Result<()> {
     let api_key = api_key.unwrap_or_else(|| format!("sk-sandbox-{seed}-{}", std::process::id()));
     let config = SandboxConfig {
         seed,

@@ -234,6 +234,55 @@ impl ApState {
         true
     }
 
+    /// A new invoice arrives (the demo clock): captured, coded, its first step pending today.
+    pub(crate) fn arrive(&mut self, rng: &mut impl Rng, now: chrono::DateTime<Utc>) {
+        let users = self.users.all();
+        let approvers: Vec<&User> = users
+            .iter()
+            .filter(|u| u.roles.iter().any(|r| r == "approver"))
+            .collect();
+        let clerks: Vec<&User> = users
+            .iter()
+            .filter(|u| u.roles.iter().any(|r| r == "ap_clerk"))
+            .collect();
+        let (entities, suppliers) = (self.entities.all(), self.suppliers.all());
+        if approvers.is_empty() || clerks.is_empty() || entities.is_empty() || suppliers.is_empty() {
+            return;
+        }
+        let cast = crate::generate::Cast {
+            entities: &entities,
+            suppliers: &suppliers,
+            approvers: &approvers,
+            clerks: &clerks,
+        };
+        let n = self.invoices.rows.len();
+        let (invoice, steps) = crate::generate::invoice(&cast, n, true, rng, now);
+        self.emit("invoices", &invoice.id, invoice.version);
+        let seq = self.next_seq();
+        self.invoices.put(seq, invoice);
+        for step in steps {
+            self.emit("approvals", &step.id, step.version);
+            let seq = self.next_seq();
+            self.approvals.put(seq, step);
+        }
+    }
+
+    /// A supplier goes on hold, or comes off it (the demo clock).
+    pub(crate) fn toggle_random_hold(&mut self, rng: &mut impl Rng) {
+        let ids: Vec<String> = self.suppliers.rows.keys().cloned().collect();
+        if ids.is_empty() {
+            return;
+        }
+        let id = &ids[rng.gen_range(0..ids.len())];
+        if let Some(mut supplier) = self.suppliers.get(id).cloned() {
+            supplier.on_hold = !supplier.on_hold;
+            supplier.bump(&ts(Utc::now()));
+            self.emit("suppliers", &supplier.id, supplier.version);
+            let seq = self.next_seq();
+            self.suppliers.put(seq, supplier);
+        }
+    }
+
     /// Applies a decision to a pending step: moves the chain on and updates the invoice.
     fn decide(
         &mut self,

@@ -126,6 +126,144 @@ fn money(minor: i64) -> String {
     Decimal::new(minor, 2).to_string()
 }
 
+/// What an invoice is generated from.
+pub(crate) struct Cast<'a> {
+    pub entities: &'a [Entity],
+    pub suppliers: &'a [Supplier],
+    pub approvers: &'a [&'a User],
+    pub clerks: &'a [&'a User],
+}
+
+/// One invoice and its approval chain. `fresh` makes one that just arrived (first step pending,
+/// assigned today), as the demo clock adds them.
+pub(crate) fn invoice(
+    w: &Cast,
+    n: usize,
+    fresh: bool,
+    rng: &mut impl Rng,
+    now: DateTime<Utc>,
+) -> (Invoice, Vec<ApprovalStep>) {
+    let today = now.date_naive();
+    let mut steps_out = Vec::new();
+    let entity = &w.entities[rng.gen_range(0..w.entities.len())];
+    let supplier = &w.suppliers[rng.gen_range(0..w.suppliers.len())];
+    // Ages up to ~30 business days; skewed young, as real queues are.
+    let age: i64 = match fresh {
+        true => 0,
+        false if rng.gen_ratio(1, 3) => rng.gen_range(0..4),
+        false => rng.gen_range(0..32),
+    };
+    let received = weekdays_back(today, age);
+    let invoice_date = received - Duration::days(rng.gen_range(1..6));
+    let due_date = invoice_date + Duration::days([14, 30, 30, 45, 60][rng.gen_range(0..5)]);
+    let line_count = rng.gen_range(1..=4);
+    let mut lines = Vec::with_capacity(line_count);
+    let mut total = 0i64;
+    for l in 0..line_count {
+        let (desc, account, cc) = LINE_ITEMS[rng.gen_range(0..LINE_ITEMS.len())];
+        let quantity = rng.gen_range(1..=40i64);
+        let unit_minor = rng.gen_range(500..250_000i64) / if rng.gen_ratio(1, 3) { 10 } else { 1 };
+        let amount = quantity * unit_minor;
+        total += amount;
+        lines.push(InvoiceLine {
+            line_no: l as i64 + 1,
+            description: desc.into(),
+            quantity: quantity.to_string(),
+            unit_price: money(unit_minor),
+            amount: money(amount),
+            gl_account: account.into(),
+            cost_center: cc.into(),
+        });
+    }
+    let invoice_id = format!("INV-{:07}", n + 1);
+    let mut created_by = w.clerks[rng.gen_range(0..w.clerks.len())].id.clone();
+    let coded_by = w.clerks[rng.gen_range(0..w.clerks.len())].id.clone();
+    let steps: &[&str] = match total {
+        t if t < 500_000 => &["Budget owner"],
+        t if t < 2_500_000 => &["Budget owner", "Controller"],
+        _ => &["Budget owner", "Controller", "CFO"],
+    };
+    // Most invoices wait at their first step; some have moved on; some are done.
+    let done_extra = usize::from(rng.gen_ratio(1, 6));
+    let current = if fresh {
+        0
+    } else {
+        rng.gen_range(0..steps.len() + done_extra)
+    };
+    let assigned_at = received
+        .and_hms_opt(rng.gen_range(7..17), rng.gen_range(0..60), 0)
+        .map(|t| t.and_utc())
+        .unwrap_or(now);
+    let mut chain_approvers = Vec::new();
+    for (s, step_name) in steps.iter().enumerate() {
+        // Routing never sends an invoice to the person who keyed or coded it …
+        let mut pick = n + s * 3 + rng.gen_range(0..2);
+        while [&created_by, &coded_by].contains(&&w.approvers[pick % w.approvers.len()].id) {
+            pick += 1;
+        }
+        let approver = w.approvers[pick % w.approvers.len()];
+        chain_approvers.push(approver.id.clone());
+        let (status, decided_at, decided_by) = match s.cmp(&current) {
+            std::cmp::Ordering::Less => (
+                "approved",
+                Some(ts(assigned_at - Duration::days(1))),
+                Some(approver.id.clone()),
+            ),
+            std::cmp::Ordering::Equal => ("pending", None, None),
+            std::cmp::Ordering::Greater => ("waiting", None, None),
+        };
+        steps_out.push(ApprovalStep {
+            id: format!("APR-{:07}-{}", n + 1, s + 1),
+            invoice_id: invoice_id.clone(),
+            entity: entity.code.clone(),
+            step: s as i64 + 1,
+            step_count: steps.len() as i64,
+            step_name: (*step_name).into(),
+            approver_id: approver.id.clone(),
+            status: status.into(),
+            assigned_at: ts(if s <= current { assigned_at } else { now }),
+            decided_at,
+            decided_by,
+            comment: None,
+            version: 1,
+            updated_at: ts(now),
+        });
+    }
+    // … except one in 25, keyed by the very person it now waits on, which SoD must catch.
+    if current < steps.len() && rng.gen_ratio(1, 25) {
+        created_by = chain_approvers[current].clone();
+    }
+    let status = if current >= steps.len() {
+        "approved"
+    } else {
+        "pending_approval"
+    };
+    let invoice = Invoice {
+        id: invoice_id,
+        entity: entity.code.clone(),
+        supplier_id: supplier.id.clone(),
+        number: format!(
+            "{}-{}",
+            &supplier.name[..2].to_uppercase(),
+            10_000 + rng.gen_range(0..90_000)
+        ),
+        invoice_date: invoice_date.to_string(),
+        due_date: due_date.to_string(),
+        currency: entity.currency.clone(),
+        total: money(total),
+        status: status.into(),
+        po_number: rng
+            .gen_ratio(2, 3)
+            .then(|| format!("PO-{}", 400_000 + rng.gen_range(0..100_000))),
+        created_by: Some(created_by),
+        coded_by: Some(coded_by),
+        lines,
+        version: 1,
+        updated_at: ts(now),
+    };
+    (invoice, steps_out)
+}
+
 pub fn generate(seed: u64, size: Size, now: DateTime<Utc>) -> Generated {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let stamp = ts(now);
@@ -211,122 +349,18 @@ pub fn generate(seed: u64, size: Size, now: DateTime<Utc>) -> Generated {
         })
         .collect();
 
-    let today = now.date_naive();
+    let cast = Cast {
+        entities: &entities,
+        suppliers: &suppliers,
+        approvers: &approvers,
+        clerks: &clerks,
+    };
     let mut invoices = Vec::with_capacity(size.invoices());
     let mut approvals = Vec::new();
     for n in 0..size.invoices() {
-        let entity = &entities[rng.gen_range(0..entities.len())];
-        let supplier = &suppliers[rng.gen_range(0..suppliers.len())];
-        // Ages up to ~30 business days; skewed young, as real queues are.
-        let age: i64 = if rng.gen_ratio(1, 3) {
-            rng.gen_range(0..4)
-        } else {
-            rng.gen_range(0..32)
-        };
-        let received = weekdays_back(today, age);
-        let invoice_date = received - Duration::days(rng.gen_range(1..6));
-        let due_date = invoice_date + Duration::days([14, 30, 30, 45, 60][rng.gen_range(0..5)]);
-        let line_count = rng.gen_range(1..=4);
-        let mut lines = Vec::with_capacity(line_count);
-        let mut total = 0i64;
-        for l in 0..line_count {
-            let (desc, account, cc) = LINE_ITEMS[rng.gen_range(0..LINE_ITEMS.len())];
-            let quantity = rng.gen_range(1..=40i64);
-            let unit_minor = rng.gen_range(500..250_000i64) / if rng.gen_ratio(1, 3) { 10 } else { 1 };
-            let amount = quantity * unit_minor;
-            total += amount;
-            lines.push(InvoiceLine {
-                line_no: l as i64 + 1,
-                description: desc.into(),
-                quantity: quantity.to_string(),
-                unit_price: money(unit_minor),
-                amount: money(amount),
-                gl_account: account.into(),
-                cost_center: cc.into(),
-            });
-        }
-        let invoice_id = format!("INV-{:07}", n + 1);
-        let mut created_by = clerks[rng.gen_range(0..clerks.len())].id.clone();
-        let coded_by = clerks[rng.gen_range(0..clerks.len())].id.clone();
-        let steps: &[&str] = match total {
-            t if t < 500_000 => &["Budget owner"],
-            t if t < 2_500_000 => &["Budget owner", "Controller"],
-            _ => &["Budget owner", "Controller", "CFO"],
-        };
-        // Most invoices wait at their first step; some have moved on; some are done.
-        let done_extra = usize::from(rng.gen_ratio(1, 6));
-        let current = rng.gen_range(0..steps.len() + done_extra);
-        let assigned_at = received
-            .and_hms_opt(rng.gen_range(7..17), rng.gen_range(0..60), 0)
-            .map(|t| t.and_utc())
-            .unwrap_or(now);
-        let mut chain_approvers = Vec::new();
-        for (s, step_name) in steps.iter().enumerate() {
-            // Routing never sends an invoice to the person who keyed or coded it …
-            let mut pick = n + s * 3 + rng.gen_range(0..2);
-            while [&created_by, &coded_by].contains(&&approvers[pick % approvers.len()].id) {
-                pick += 1;
-            }
-            let approver = approvers[pick % approvers.len()];
-            chain_approvers.push(approver.id.clone());
-            let (status, decided_at, decided_by) = match s.cmp(&current) {
-                std::cmp::Ordering::Less => (
-                    "approved",
-                    Some(ts(assigned_at - Duration::days(1))),
-                    Some(approver.id.clone()),
-                ),
-                std::cmp::Ordering::Equal => ("pending", None, None),
-                std::cmp::Ordering::Greater => ("waiting", None, None),
-            };
-            approvals.push(ApprovalStep {
-                id: format!("APR-{:07}-{}", n + 1, s + 1),
-                invoice_id: invoice_id.clone(),
-                entity: entity.code.clone(),
-                step: s as i64 + 1,
-                step_count: steps.len() as i64,
-                step_name: (*step_name).into(),
-                approver_id: approver.id.clone(),
-                status: status.into(),
-                assigned_at: ts(if s <= current { assigned_at } else { now }),
-                decided_at,
-                decided_by,
-                comment: None,
-                version: 1,
-                updated_at: stamp.clone(),
-            });
-        }
-        // … except one in 25, keyed by the very person it now waits on, which SoD must catch.
-        if current < steps.len() && rng.gen_ratio(1, 25) {
-            created_by = chain_approvers[current].clone();
-        }
-        let status = if current >= steps.len() {
-            "approved"
-        } else {
-            "pending_approval"
-        };
-        invoices.push(Invoice {
-            id: invoice_id,
-            entity: entity.code.clone(),
-            supplier_id: supplier.id.clone(),
-            number: format!(
-                "{}-{}",
-                &supplier.name[..2].to_uppercase(),
-                10_000 + rng.gen_range(0..90_000)
-            ),
-            invoice_date: invoice_date.to_string(),
-            due_date: due_date.to_string(),
-            currency: entity.currency.clone(),
-            total: money(total),
-            status: status.into(),
-            po_number: rng
-                .gen_ratio(2, 3)
-                .then(|| format!("PO-{}", 400_000 + rng.gen_range(0..100_000))),
-            created_by: Some(created_by),
-            coded_by: Some(coded_by),
-            lines,
-            version: 1,
-            updated_at: stamp.clone(),
-        });
+        let (invoice, steps) = invoice(&cast, n, false, &mut rng, now);
+        invoices.push(invoice);
+        approvals.extend(steps);
     }
     Generated {
         users,

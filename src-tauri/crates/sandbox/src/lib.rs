@@ -6,6 +6,7 @@
 //! demos; it is not part of the simulated product's API.
 
 mod ap;
+mod clock;
 mod faults;
 mod generate;
 mod names;
@@ -41,6 +42,7 @@ pub struct SandboxConfig {
 /// A running AP sandbox. Dropping it stops the server.
 pub struct Sandbox {
     addr: SocketAddr,
+    seed: u64,
     state: Arc<Mutex<ap::ApState>>,
     _stop: oneshot::Sender<()>,
 }
@@ -69,9 +71,15 @@ impl Sandbox {
         tracing::info!(%addr, "AP sandbox listening");
         Ok(Sandbox {
             addr,
+            seed: config.seed,
             state,
             _stop: stop,
         })
+    }
+
+    /// Starts the demo clock: every `every`, invoices arrive and suppliers' holds change.
+    pub fn start_clock(&self, every: std::time::Duration) {
+        tokio::spawn(clock::run(Arc::downgrade(&self.state), every, self.seed));
     }
 
     pub fn addr(&self) -> SocketAddr {
