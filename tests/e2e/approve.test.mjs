@@ -1,8 +1,9 @@
 // End-to-end: the real Control Tower window, driven through tauri-driver + WebKitWebDriver.
 // Approves one invoice with the keyboard (`j`, `a`) and checks, at the sandbox's control plane,
 // that exactly one decision reached the source system, also when the same row is decided again
-// right away and after delivery (the backend must refuse both). A second, `todo` test documents
-// that a quick double press of `a` approves the next invoice too.
+// right away and after delivery (the backend must refuse both). A second test checks that a quick
+// double press of `a` approves only the selected row (the UI ignores action keys until the
+// selection has moved and settled).
 //
 // Run through scripts/e2e.sh (it provides the keyring session, tauri-driver and the build):
 //   scripts/with-keyring.sh node --test tests/e2e/
@@ -234,7 +235,7 @@ test("approving with the keyboard sends exactly one decision to the source", { t
 
     // 3b. Deciding the same row again straight away is refused by the backend. (A second `a`
     // press cannot be aimed at the same row reliably: the UI moves the selection on as soon as
-    // the first decision is queued; see the todo test below.)
+    // the first decision is queued; see the double-press test below.)
     const again = await decideFromPage(approvalId, 2);
     for (const r of again) {
       assert.equal(r.ok, false, `a second decision on ${approvalId} was accepted: ${r.message}`);
@@ -268,12 +269,11 @@ test("approving with the keyboard sends exactly one decision to the source", { t
   }),
 );
 
-// Known app issue, kept visible without failing the suite: after `a` the UI moves the selection
-// to the next row as soon as the decision is queued (a few ms), so a quick double press of `a`
-// approves the following invoice too. Drop `todo` once the app guards against it.
+// After `a` the UI moves the selection to the next row; a quick second press must not approve that
+// row too.
 test(
   "a quick double press of `a` approves only the selected row",
-  { timeout: 30_000, todo: "double `a` approves the next invoice as well" },
+  { timeout: 30_000 },
   () =>
     withEvidence("double-a", async () => {
       assert.ok(endpoint, "the first test found the endpoint");
