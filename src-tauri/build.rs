@@ -17,6 +17,23 @@ const COMMANDS: &[&str] = &[
     "outbox_actions",
     "set_demo_faults",
     "demo_faults",
+    "recon_overview",
+    "recon_bank_lines",
+    "recon_ledger_entries",
+    "recon_suggestions",
+    "recon_match",
+    "recon_match_manual",
+    "recon_unmatch",
+    "recon_accept",
+    "recon_reject",
+    "recon_rules",
+    "recon_run",
+    "recon_simulate",
+    "import_bank_files",
+    "import_ledger_csv",
+    "account_rec_sheet",
+    "certify",
+    "intercompany",
 ];
 
 fn main() {

@@ -2,6 +2,7 @@
 
 use domain::approval::DecisionRefusal;
 use serde::{Deserialize, Serialize};
+use sync::reconcile::ReconError;
 use sync::SyncError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -64,6 +65,23 @@ impl From<SyncError> for CommandError {
             SyncError::Connect(C::KeyringUnavailable { .. } | C::SecretMissing { .. }) => CommandErrorCode::Unavailable,
             SyncError::Connect(c) if c.is_transient() => CommandErrorCode::Unavailable,
             SyncError::Connect(_) => CommandErrorCode::Internal,
+        };
+        if code == CommandErrorCode::Internal {
+            tracing::error!(error = %e, "command failed");
+        }
+        CommandError::new(code, e.to_string())
+    }
+}
+
+impl From<ReconError> for CommandError {
+    fn from(e: ReconError) -> Self {
+        let code = match &e {
+            ReconError::Store(s) => store_code(s),
+            ReconError::BadFile { .. } | ReconError::Invalid(_) => CommandErrorCode::InvalidInput,
+            ReconError::NotFound(_) => CommandErrorCode::NotFound,
+            ReconError::SegregationOfDuties(_) => CommandErrorCode::SegregationOfDuties,
+            // A locked period is a state the request cannot change; the message names account and period.
+            ReconError::Locked { .. } | ReconError::Conflict(_) => CommandErrorCode::Conflict,
         };
         if code == CommandErrorCode::Internal {
             tracing::error!(error = %e, "command failed");

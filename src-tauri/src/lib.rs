@@ -52,6 +52,23 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::health::outbox_actions,
             commands::health::set_demo_faults,
             commands::health::demo_faults,
+            commands::reconciliation::recon_overview,
+            commands::reconciliation::recon_bank_lines,
+            commands::reconciliation::recon_ledger_entries,
+            commands::reconciliation::recon_suggestions,
+            commands::reconciliation::recon_match,
+            commands::reconciliation::recon_match_manual,
+            commands::reconciliation::recon_unmatch,
+            commands::reconciliation::recon_accept,
+            commands::reconciliation::recon_reject,
+            commands::reconciliation::recon_rules,
+            commands::reconciliation::recon_run,
+            commands::reconciliation::recon_simulate,
+            commands::reconciliation::import_bank_files,
+            commands::reconciliation::import_ledger_csv,
+            commands::reconciliation::account_rec_sheet,
+            commands::reconciliation::certify,
+            commands::reconciliation::intercompany,
         ])
         .events(collect_events![dto::MirrorChanged])
 }

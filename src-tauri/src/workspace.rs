@@ -102,6 +102,9 @@ impl Workspace {
         }
         let engine = Engine::new(store.clone(), secrets.clone());
         engine.sync_all().await?;
+        sync::reconcile::seed_demo(&store, seed, Utc::now())
+            .await
+            .map_err(|e| unavailable("the reconciliation demo data could not be seeded", &e))?;
         let (receiver, webhook_events) = subscribe_webhooks(&connection, secrets.as_ref(), &api_key).await?;
         let user_id = default_user(&store).await?;
         info!(ms = started.elapsed().as_millis() as u64, endpoint = %connection.base_url, user = %user_id, "demo workspace ready");

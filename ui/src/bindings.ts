@@ -136,6 +136,194 @@ async demoFaults() : Promise<Result<DemoFaults, CommandError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Accounts, the last run with its break aging, periods and certifications.
+ */
+async reconOverview() : Promise<Result<ReconOverview, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recon_overview") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A page of booked bank lines with their match state.
+ */
+async reconBankLines(req: ReconLinesRequest) : Promise<Result<LinePage<BankItem>, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recon_bank_lines", { req }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A page of ledger cash entries with their match state.
+ */
+async reconLedgerEntries(req: ReconLinesRequest) : Promise<Result<LinePage<LedgerItem>, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recon_ledger_entries", { req }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Open suggestions with both sides, most confident first.
+ */
+async reconSuggestions(account: string | null, after: string | null, limit: number) : Promise<Result<SuggestionPage, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recon_suggestions", { account, after, limit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One match with both sides.
+ */
+async reconMatch(matchId: number) : Promise<Result<MatchView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recon_match", { matchId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Matches bank lines with ledger entries by hand (or two bank lines that cancel).
+ */
+async reconMatchManual(bankEntryIds: number[], ledgerEntryIds: string[], note: string | null) : Promise<Result<MatchView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recon_match_manual", { bankEntryIds, ledgerEntryIds, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Undoes a match; its items are open again.
+ */
+async reconUnmatch(matchId: number, note: string | null) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recon_unmatch", { matchId, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Accepts a suggestion: it becomes a manual match.
+ */
+async reconAccept(matchId: number) : Promise<Result<MatchView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recon_accept", { matchId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Rejects a suggestion; no run proposes it again.
+ */
+async reconReject(matchId: number, note: string | null) : Promise<Result<null, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recon_reject", { matchId, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The rule set in force (the last run's), as JSON to edit and simulate.
+ */
+async reconRules() : Promise<Result<string, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recon_rules") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Runs matching with `rules` (JSON), or with the rules in force.
+ */
+async reconRun(rules: string | null) : Promise<Result<ReconRun, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recon_run", { rules }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * What `rules` (JSON) would change against the stored matches; applies nothing.
+ */
+async reconSimulate(rules: string) : Promise<Result<SimulationView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recon_simulate", { rules }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Imports bank files (camt.052/053/054, MT940/942, BAI2; told from content). One result per
+ * file: a file that cannot be read says why and the others are imported all the same.
+ */
+async importBankFiles(paths: string[]) : Promise<Result<BankImportResult[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_bank_files", { paths }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Imports a LEDGER.csv; a malformed file is refused whole, naming the line and field.
+ */
+async importLedgerCsv(path: string) : Promise<Result<LedgerImportResult, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_ledger_csv", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The reconciliation sheet of an account for a period (YYYY-MM).
+ */
+async accountRecSheet(account: string, period: string) : Promise<Result<RecSheet, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("account_rec_sheet", { account, period }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Certifies the sheet as preparer, or as reviewer (another person; locks the period).
+ */
+async certify(account: string, period: string, step: CertifyStep) : Promise<Result<RecSheet, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("certify", { account, period, step }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Intercompany pairs of a period (YYYY-MM), with the documents they disagree on.
+ */
+async intercompany(period: string) : Promise<Result<IntercompanyView, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("intercompany", { period }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -162,7 +350,43 @@ export type ApprovalRow = { approvalId: string; invoiceId: string; invoiceNumber
  * Why the signed-in user may not decide this step (segregation of duties), if so.
  */
 blockedReason: string | null; pendingAction: PendingAction | null }
+export type BalanceCheck = "addsUp" | 
+/**
+ * Opening + entries ≠ closing: kept as the bank sent it, flagged.
+ */
+"mismatch" | "notCheckable"
+/**
+ * One file's import: `error` when the file could not be read at all (nothing stored from it).
+ */
+export type BankImportResult = { file: string; error: string | null; format: string | null; statements: StatementImportView[]; statusReports: number; newEntries: number; duplicates: number; flagged: number }
+export type BankItem = { id: number; accountIban: string; 
+/**
+ * The bank's entry reference (AcctSvcrRef), or statement id / sequence.
+ */
+entryKey: string; bookingDate: string; valueDate: string | null; 
+/**
+ * Signed: money into the account positive.
+ */
+amount: Money; reversal: boolean; endToEndId: string; reference: string; counterpartyName: string; counterpartyIban: string; remittance: string; bankTxCode: string | null; 
+/**
+ * Open since this matching run (break aging); `null` while matched.
+ */
+openSince: string | null }
 export type BucketCell = { bucket: AgingBucket; count: number; amount: Money }
+export type Certification = { accountIban: string; period: string; statementClosing: Money; ledgerBalance: Money; difference: Money; openItems: Money; openItemCount: number; preparedBy: string; preparedAt: string; reviewedBy: string | null; reviewedAt: string | null; 
+/**
+ * Reviewed: changes to the account and period are refused.
+ */
+locked: boolean }
+export type CertifyStep = 
+/**
+ * The preparer certifies the sheet as it stands.
+ */
+"prepare" | 
+/**
+ * Another person reviews the prepared figures; the period is locked after.
+ */
+"review"
 export type CircuitState = "closed" | "open" | "halfOpen"
 export type CommandError = { code: CommandErrorCode; message: string }
 export type CommandErrorCode = "notFound" | "forbidden" | "segregationOfDuties" | "invalidInput" | "conflict" | "unavailable" | "internal"
@@ -194,21 +418,238 @@ export type Decision = "approve" | "reject"
 export type DemoFaults = { perMille: number }
 export type EntityAging = { entityCode: string; entityName: string; currency: string; cells: BucketCell[] }
 export type EntityInfo = { code: string; name: string; currency: string; timeZone: string }
+export type IcDocument = { reference: string; issue: IcIssue; a: IcSide; b: IcSide; 
+/**
+ * a + b in the transaction currency (zero when they agree).
+ */
+difference: Money | null; groupDifference: Money | null }
+export type IcIssue = "missingAtA" | "missingAtB" | "amountDiffers" | "currencyDiffers"
+export type IcPair = { entityA: string; entityB: string; 
+/**
+ * Per transaction currency, as each side booked it with the other.
+ */
+totals: IcTotal[]; groupA: Money | null; groupB: Money | null; groupDifference: Money | null; documents: number; documentsAgreeing: number; mismatches: IcDocument[] }
+export type IcSide = { 
+/**
+ * Ledger entry ids.
+ */
+entries: string[]; 
+/**
+ * As the entity booked it (money in positive); `null` when its entries mix currencies.
+ */
+amount: Money | null; 
+/**
+ * At the period rate in the group currency; `null` when a rate is missing.
+ */
+groupAmount: Money | null }
+export type IcTotal = { currency: string; a: Money; b: Money; difference: Money }
+export type IntercompanyView = { period: string; groupCurrency: string; pairs: IcPair[]; 
+/**
+ * Currencies without a rate for the period.
+ */
+missingRates: string[] }
+export type LedgerImportResult = { file: string; entries: number; newEntries: number; duplicates: number; 
+/**
+ * Ids already stored with other figures: kept as stored (the first 50).
+ */
+conflicts: string[]; conflictCount: number; refusedLocked: number; refused: string[]; refusedCount: number }
+export type LedgerItem = { id: string; accountIban: string; bookingDate: string; 
+/**
+ * Signed: money into the bank account positive.
+ */
+amount: Money; reference: string; counterparty: string; description: string; 
+/**
+ * The LEDGER.csv file it came from, or "demo".
+ */
+source: string; openSince: string | null }
+/**
+ * The match a line is in.
+ */
+export type LineMatch = { matchId: number; kind: MatchKind; rule: string; confidenceBp: number }
+/**
+ * A keyset page of lines: pass `nextCursor` as `after` for the next one.
+ */
+export type LinePage<T> = { rows: LineRow<T>[]; nextCursor: string | null; total: number }
+/**
+ * A bank line or ledger entry with where it stands.
+ */
+export type LineRow<T> = { item: T; state: LineState; match: LineMatch | null }
+export type LineSortKey = "bookingDate" | "amount" | "counterparty"
+/**
+ * Where a line stands.
+ */
+export type LineState = "unmatched" | "suggested" | "matched"
+/**
+ * The state filter: `open` = unmatched or suggested (not settled).
+ */
+export type LineStateFilter = "open" | "unmatched" | "suggested" | "matched"
+export type MatchKind = 
+/**
+ * The engine, at or above the automatic threshold.
+ */
+"auto" | 
+/**
+ * The engine, below it: a person accepts or rejects it.
+ */
+"suggested" | 
+/**
+ * Made by a person, or a suggestion a person accepted.
+ */
+"manual"
+export type MatchStatus = "active" | "rejected" | "unmatched"
+/**
+ * A match with both sides.
+ */
+export type MatchView = { matchId: number; kind: MatchKind; status: MatchStatus; 
+/**
+ * The pass that proposed it, or "manual".
+ */
+rule: string; confidenceBp: number; reason: string; createdAt: string; 
+/**
+ * A user id, or "engine".
+ */
+createdBy: string; decidedAt: string | null; decidedBy: string | null; note: string | null; bank: BankItem[]; ledger: LedgerItem[] }
 /**
  * Emitted whenever the mirror changed (a sync landed, an action was delivered).
  */
 export type MirrorChanged = { reason: string }
 export type Money = { amount: string; currency: string }
+export type OpenItem = { kind: OpenItemKind; bankEntryId: number | null; ledgerEntryId: string | null; matchId: number | null; reference: string; date: string | null; description: string; 
+/**
+ * Signed as booked.
+ */
+amount: Money; 
+/**
+ * What it adds to statement closing − ledger balance.
+ */
+effect: Money; openSince: string | null; 
+/**
+ * The suggestion holding the item, if any.
+ */
+suggestionId: number | null }
+export type OpenItemKind = "bankNotInLedger" | "ledgerNotInBank" | "matchDifference" | "statementDiscrepancy" | "openingDifference"
+export type OpeningSource = 
+/**
+ * The account's configured ledger opening balance.
+ */
+"account" | 
+/**
+ * The earliest statement's opening balance.
+ */
+"bankStatement" | "zero"
 export type OutboxView = { actionId: string; connectionId: string; kind: string; target: string; actorId: string; status: ActionStatus; attempts: number; nextAttemptAt: string; lastError: string | null; sourceStatus: number | null; sourceMessage: string | null; createdAt: string }
+export type PassCount = { name: string; automatic: number; suggested: number }
 export type PendingAction = { actionId: string; decision: Decision; status: ActionStatus; reason: string | null; sourceMessage: string | null; queuedAt: string; attempts: number }
 export type QueueFilter = { entity: string | null; bucket: AgingBucket | null; search: string | null }
 export type QueuePage = { rows: ApprovalRow[]; nextCursor: string | null; total: number }
 export type QueuePageRequest = { filter: QueueFilter; sort: QueueSort; after: string | null; limit: number }
 export type QueueSort = { key: SortKey; dir: SortDir }
+/**
+ * The account reconciliation sheet: `difference` = statement closing − ledger balance, which the
+ * open items' effects add up to exactly.
+ */
+export type RecSheet = { accountIban: string; accountName: string; entityCode: string | null; currency: string; period: string; asOf: string; statementClosing: Money | null; statementClosingDate: string | null; statementRef: string | null; flaggedStatements: number; ledgerOpening: Money; ledgerOpeningDate: string | null; openingSource: OpeningSource; ledgerBalance: Money; difference: Money | null; 
+/**
+ * The first 1000; count and total cover all.
+ */
+openItems: OpenItem[]; openItemCount: number; openItemsTotal: Money; certification: Certification | null; locked: boolean }
+export type ReconAccount = { iban: string; entityCode: string | null; currency: string; name: string; bankLines: number; 
+/**
+ * Bank lines not in an automatic or manual match.
+ */
+bankOpen: number; ledgerEntries: number; ledgerOpen: number; suggestions: number; statements: number; 
+/**
+ * Statements whose balances do not add up.
+ */
+flaggedStatements: number; lastClosing: Money | null; lastClosingDate: string | null }
+export type ReconLinesFilter = { 
+/**
+ * Bank account (IBAN or account number).
+ */
+account: string | null; 
+/**
+ * YYYY-MM: lines booked in that month.
+ */
+period: string | null; state: LineStateFilter | null; 
+/**
+ * Counterparty, references, remittance or description, id.
+ */
+search: string | null }
+export type ReconLinesRequest = { filter: ReconLinesFilter; sort: ReconLinesSort; 
+/**
+ * The previous page's `nextCursor`.
+ */
+after: string | null; 
+/**
+ * 1 to 500.
+ */
+limit: number }
+export type ReconLinesSort = { key: LineSortKey; dir: SortDir }
+export type ReconOverview = { accounts: ReconAccount[]; lastRun: ReconRun | null; 
+/**
+ * YYYY-MM of today.
+ */
+currentPeriod: string; 
+/**
+ * Periods holding bank or ledger entries, newest first.
+ */
+periods: string[]; certifications: Certification[] }
+/**
+ * A matching run: what it made and break aging against the run before.
+ */
+export type ReconRun = { runId: number; startedAt: string; finishedAt: string; actorId: string; bankLines: number; ledgerEntries: number; automatic: number; suggested: number; 
+/**
+ * Manual matches (and accepted suggestions) the run kept.
+ */
+manual: number; 
+/**
+ * Against the stored matches before the run.
+ */
+added: number; removed: number; changed: number; unchanged: number; openBank: number; openLedger: number; 
+/**
+ * Items open now that were not at the run before.
+ */
+breaksNew: number; 
+/**
+ * Items open now and at the run before.
+ */
+breaksPersisting: number; 
+/**
+ * Items open at the run before and not now.
+ */
+breaksResolved: number; passes: PassCount[] }
 export type ReplayResult = { applied: boolean; refetched: boolean; reason: string | null }
 export type Session = { user: User; users: User[] }
+export type SimulatedChange = { before: SimulatedMatch; after: SimulatedMatch }
+export type SimulatedMatch = { 
+/**
+ * The stored match, for one that exists now.
+ */
+matchId: number | null; kind: MatchKind; rule: string; confidenceBp: number; reason: string; bankEntryIds: number[]; bankKeys: string[]; ledgerEntryIds: string[] }
+/**
+ * "What would change": lists hold the first 500 of each kind, counts are complete.
+ */
+export type SimulationView = { added: SimulatedMatch[]; removed: SimulatedMatch[]; changed: SimulatedChange[]; addedCount: number; removedCount: number; changedCount: number; unchanged: number; automatic: number; suggested: number }
 export type SortDir = "asc" | "desc"
 export type SortKey = "dueDate" | "amount" | "age" | "supplier" | "invoiceNumber"
+export type StatementImportView = { statementRef: string; account: string | null; currency: string | null; version: string; entries: number; newEntries: number; duplicates: number; 
+/**
+ * New entries dated in a locked period: not stored.
+ */
+refusedLocked: number; 
+/**
+ * Entries with no date at all: not stored.
+ */
+undated: number; alreadyImported: boolean; balanceCheck: BalanceCheck; balanceNote: string | null; 
+/**
+ * The whole statement was refused: why.
+ */
+refused: string | null }
+export type SuggestionPage = { 
+/**
+ * Most confident first.
+ */
+rows: MatchView[]; nextCursor: string | null; total: number }
 export type SyncRunView = { id: number; startedAt: string; finishedAt: string | null; status: string; records: number; bytes: number; malformed: number; durationMs: number | null; error: string | null }
 export type SyncStatus = { connectionName: string; endpoint: string; lastSyncAt: string | null; lastSyncOk: boolean; lastError: string | null; recordsLastRun: number; pendingActions: number; failedActions: number; malformedRecords: number }
 export type User = { id: string; name: string; email: string; roles: string[] }

@@ -3,5 +3,6 @@
 
 pub mod approvals;
 pub mod health;
+pub mod reconciliation;
 
 pub type Result<T> = std::result::Result<T, crate::error::CommandError>;

@@ -225,6 +225,9 @@ async fn run_sandbox(port: u16, seed: u64, size: Size, api_key: Option<String>, 
         per_mille: faults,
         ..Default::default()
     });
+    if clock > 0 {
+        sandbox.start_clock(std::time::Duration::from_secs(clock));
+    }
     let snap = sandbox.snapshot();
     println!("AP sandbox listening on {}", sandbox.base_url());
     println!("API key: {api_key}");

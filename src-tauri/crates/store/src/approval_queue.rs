@@ -178,7 +178,7 @@ macro_rules! queue_query {
     };
 }
 
-fn like_pattern(search: &Option<String>) -> Option<String> {
+pub(crate) fn like_pattern(search: &Option<String>) -> Option<String> {
     search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| {
         let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         format!("%{escaped}%")

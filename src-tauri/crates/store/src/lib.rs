@@ -4,15 +4,24 @@
 mod db;
 mod error;
 mod raw;
+mod recon_rows;
 mod time;
 
+pub mod account_recs;
 pub mod approval_queue;
 pub mod approvals;
 pub mod audit;
+pub mod bank_accounts;
+pub mod bank_statements;
 pub mod connections;
 pub mod entities;
+pub mod fx_rates;
 pub mod invoices;
+pub mod ledger_entries;
 pub mod outbox;
+pub mod recon_lines;
+pub mod recon_matches;
+pub mod recon_runs;
 pub mod suppliers;
 pub mod sync_log;
 pub mod users;

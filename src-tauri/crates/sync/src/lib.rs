@@ -7,6 +7,7 @@ mod apply;
 pub mod delivery;
 mod error;
 pub mod pull;
+pub mod reconcile;
 pub mod replay;
 pub mod runner;
 pub mod targeted;
