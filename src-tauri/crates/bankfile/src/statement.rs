@@ -128,6 +128,37 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The reference a ledger most likely carries for this entry: a batch's own payment
+    /// information id (what a payment run posts), else the instruction or customer reference.
+    pub fn matching_reference(&self) -> String {
+        let r = &self.references;
+        [&r.payment_info_id, &r.instruction_id, &r.customer_ref]
+            .into_iter()
+            .flatten()
+            .next()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Unstructured remittance lines and the structured creditor reference, as one text.
+    pub fn remittance_text(&self) -> String {
+        let mut text = self.remittance.unstructured.join(" ");
+        if let Some(creditor_ref) = &self.remittance.creditor_reference {
+            text.push(' ');
+            text.push_str(creditor_ref);
+        }
+        text
+    }
+
+    /// The counterparty's IBAN, else its other account id.
+    pub fn counterparty_account(&self) -> String {
+        self.counterparty
+            .iban
+            .clone()
+            .or_else(|| self.counterparty.account.clone())
+            .unwrap_or_default()
+    }
+
     /// A stable identity for deduplication: the bank's reference when it sent one that is
     /// unique within the statement, else `statement id/sequence`. The same file always yields
     /// the same keys.

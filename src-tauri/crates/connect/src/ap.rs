@@ -154,28 +154,11 @@ impl ApClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let resp = self
-                .policy
-                .send(&endpoint, || {
-                    let mut q = vec![("limit", limit.to_string())];
-                    if let Some(c) = cursor {
-                        q.push(("cursor", c.to_string()));
-                    }
-                    self.http.get(&endpoint).header("x-api-key", &self.api_key).query(&q)
-                })
-                .await?;
-            let status = resp.status();
-            let body = resp.text().await.map_err(|source| ConnectError::Transport {
-                endpoint: endpoint.clone(),
-                source,
-            })?;
-            if !status.is_success() {
-                return Err(ConnectError::Status {
-                    endpoint,
-                    status: status.as_u16(),
-                    message: summarize(&body),
-                });
+            let mut query = vec![("limit", limit.to_string())];
+            if let Some(c) = cursor {
+                query.push(("cursor", c.to_string()));
             }
+            let body = self.get_text(&endpoint, &query).await?;
             match self.parse_page(resource, &body, &cursor_text) {
                 Ok(page) => return Ok(page),
                 Err(reason) if attempt >= self.policy.max_attempts => {
@@ -227,25 +210,31 @@ impl ApClient {
     /// Fetches the source's current version of one record, e.g. to replay a dead letter.
     pub async fn fetch_one(&self, resource: Resource, id: &str) -> Result<Result<Record, String>, ConnectError> {
         let endpoint = format!("{}/api/v1/{}/{}", self.base_url, resource.path(), id);
+        let body = self.get_text(&endpoint, &[]).await?;
+        Ok(map_record(resource, &self.connection_id, &body, Utc::now()))
+    }
+
+    /// GETs `endpoint` under the HTTP policy; a non-2xx answer is an error with the source's text.
+    async fn get_text(&self, endpoint: &str, query: &[(&str, String)]) -> Result<String, ConnectError> {
         let resp = self
             .policy
-            .send(&endpoint, || {
-                self.http.get(&endpoint).header("x-api-key", &self.api_key)
+            .send(endpoint, || {
+                self.http.get(endpoint).header("x-api-key", &self.api_key).query(query)
             })
             .await?;
         let status = resp.status();
         let body = resp.text().await.map_err(|source| ConnectError::Transport {
-            endpoint: endpoint.clone(),
+            endpoint: endpoint.to_string(),
             source,
         })?;
         if !status.is_success() {
             return Err(ConnectError::Status {
-                endpoint,
+                endpoint: endpoint.to_string(),
                 status: status.as_u16(),
                 message: summarize(&body),
             });
         }
-        Ok(map_record(resource, &self.connection_id, &body, Utc::now()))
+        Ok(body)
     }
 
     /// Sends a decision. Retries outages itself with the same idempotency key; a transient error

@@ -3,29 +3,12 @@
 
 mod common;
 
-use common::{world, World, CONN};
+use common::{decidable, world, CONN};
 use domain::Decision;
 use sandbox::Faults;
 use store::approval_queue::{QueueFilter, QueueRequest, SortKey};
 use store::outbox::ActionStatus;
 use sync::SyncError;
-
-/// A pending step whose approver neither created nor coded the invoice.
-fn decidable(w: &World) -> (String, String) {
-    let snap = w.sandbox.snapshot();
-    snap.approvals
-        .iter()
-        .find(|a| {
-            a.status == "pending"
-                && snap.invoices.iter().any(|i| {
-                    i.id == a.invoice_id
-                        && i.created_by.as_deref() != Some(&a.approver_id)
-                        && i.coded_by.as_deref() != Some(&a.approver_id)
-                })
-        })
-        .map(|a| (a.id.clone(), a.approver_id.clone()))
-        .unwrap()
-}
 
 #[tokio::test]
 async fn a_decision_sent_through_two_503s_is_applied_exactly_once() {

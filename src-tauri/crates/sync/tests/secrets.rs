@@ -40,21 +40,9 @@ async fn the_api_key_is_in_the_keyring_and_not_in_the_database_or_logs() {
         ..Default::default()
     });
     w.engine.sync_all().await.unwrap();
-    let snap = w.sandbox.snapshot();
-    let step = snap
-        .approvals
-        .iter()
-        .find(|a| {
-            a.status == "pending"
-                && snap.invoices.iter().any(|i| {
-                    i.id == a.invoice_id
-                        && i.created_by.as_deref() != Some(&a.approver_id)
-                        && i.coded_by.as_deref() != Some(&a.approver_id)
-                })
-        })
-        .unwrap();
+    let (approval, approver) = common::decidable(&w);
     w.engine
-        .decide(&step.approver_id, common::CONN, &step.id, Decision::Approve, None)
+        .decide(&approver, common::CONN, &approval, Decision::Approve, None)
         .await
         .unwrap();
     w.engine.deliver_outbox().await.unwrap();

@@ -253,19 +253,6 @@ fn convert(s: &bankfile::Statement, file: &str) -> Result<Converted, String> {
             .to_minor()
             .map_err(|err| format!("entry {}: {err}", e.sequence))?;
         let r = &e.references;
-        // A batch's own reference (payment information id) is what the ledger's payment run
-        // carries; otherwise the instruction or customer reference.
-        let reference = [&r.payment_info_id, &r.instruction_id, &r.customer_ref]
-            .into_iter()
-            .flatten()
-            .next()
-            .cloned()
-            .unwrap_or_default();
-        let mut remittance = e.remittance.unstructured.join(" ");
-        if let Some(creditor_ref) = &e.remittance.creditor_reference {
-            remittance.push(' ');
-            remittance.push_str(creditor_ref);
-        }
         entries.push(NewBankEntry {
             entry_key: e.entry_key().to_string(),
             sequence: i64::from(e.sequence),
@@ -279,15 +266,10 @@ fn convert(s: &bankfile::Statement, file: &str) -> Result<Converted, String> {
             },
             reversal: e.reversal,
             end_to_end_id: r.end_to_end_id.clone().unwrap_or_default(),
-            reference,
+            reference: e.matching_reference(),
             counterparty_name: e.counterparty.name.clone().unwrap_or_default(),
-            counterparty_iban: e
-                .counterparty
-                .iban
-                .clone()
-                .or_else(|| e.counterparty.account.clone())
-                .unwrap_or_default(),
-            remittance,
+            counterparty_iban: e.counterparty_account(),
+            remittance: e.remittance_text(),
             bank_tx_code: e.bank_tx_code.clone(),
         });
     }

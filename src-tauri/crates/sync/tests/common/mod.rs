@@ -81,3 +81,20 @@ pub async fn world(seed: u64) -> World {
         dir,
     }
 }
+
+/// A pending step whose approver neither created nor coded the invoice.
+pub fn decidable(w: &World) -> (String, String) {
+    let snap = w.sandbox.snapshot();
+    snap.approvals
+        .iter()
+        .find(|a| {
+            a.status == "pending"
+                && snap.invoices.iter().any(|i| {
+                    i.id == a.invoice_id
+                        && i.created_by.as_deref() != Some(&a.approver_id)
+                        && i.coded_by.as_deref() != Some(&a.approver_id)
+                })
+        })
+        .map(|a| (a.id.clone(), a.approver_id.clone()))
+        .expect("the demo data has decidable steps")
+}
