@@ -5,6 +5,7 @@ import { AppHeader } from "./components/AppHeader";
 import { ApprovalsScreen } from "./components/ApprovalsScreen";
 import { ErrorToasts } from "./components/ErrorToasts";
 import { HealthScreen } from "./components/HealthScreen";
+import { ReconScreen } from "./components/ReconScreen";
 import { SideNav } from "./components/SideNav";
 import { StatusBar } from "./components/StatusBar";
 import { useReportError } from "./errors";
@@ -69,6 +70,13 @@ function Shell() {
               mirrorVersion={mirrorVersion}
               users={session.users}
             />
+          ) : screen === "reconciliation" ? (
+            <ReconScreen
+              key={`${session.user.id}:${generation}`}
+              mirrorVersion={mirrorVersion}
+              user={session.user}
+              users={session.users}
+            />
           ) : (
             <ApprovalsScreen key={`${session.user.id}:${generation}`} mirrorVersion={mirrorVersion} />
           )
@@ -92,7 +100,7 @@ function Shell() {
   );
 }
 
-/** The current screen, kept in the URL hash (#/approvals, #/health) so reloads and Back work. */
+/** The current screen, kept in the URL hash (#/approvals, #/reconciliation, #/health) so reloads and Back work. */
 function useScreen(): [Screen, (screen: Screen) => void] {
   const [screen, setScreen] = useState<Screen>(() => screenFromHash(window.location.hash));
 

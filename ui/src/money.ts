@@ -58,3 +58,53 @@ export function formatMoney(m: Money): string {
 export function isNegative(amount: string): boolean {
   return /^\s*-/.test(amount) && /[1-9]/.test(amount);
 }
+
+/** A decimal string as an integer count of 10^-scale units (BigInt, never a float). */
+function toScaled(amount: string, scale: number): bigint | null {
+  const match = DECIMAL.exec(amount.trim());
+  if (!match) return null;
+  const int = match[2] ?? "";
+  const frac = match[3] ?? "";
+  if (int === "" && frac === "") return null;
+  if (frac.length > scale) return null;
+  const digits = `${int || "0"}${frac.padEnd(scale, "0")}`;
+  const value = BigInt(digits);
+  return match[1] === "-" ? -value : value;
+}
+
+function fromScaled(value: bigint, scale: number): string {
+  const negative = value < 0n;
+  const digits = (negative ? -value : value).toString().padStart(scale + 1, "0");
+  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return negative ? `-${text}` : text;
+}
+
+function fractionDigits(amount: string): number {
+  return DECIMAL.exec(amount.trim())?.[3]?.length ?? 0;
+}
+
+/**
+ * Exact sum of decimal strings (BigInt arithmetic on the digits), or null when
+ * one of them is not a plain decimal. `negate` lists amounts to subtract.
+ */
+export function sumDecimals(add: readonly string[], negate: readonly string[] = []): string | null {
+  const all = [...add, ...negate];
+  const scale = Math.max(0, ...all.map(fractionDigits));
+  let total = 0n;
+  for (const a of add) {
+    const v = toScaled(a, scale);
+    if (v === null) return null;
+    total += v;
+  }
+  for (const a of negate) {
+    const v = toScaled(a, scale);
+    if (v === null) return null;
+    total -= v;
+  }
+  return fromScaled(total, scale);
+}
+
+/** True when the decimal string is zero ("0", "-0.00", ".0"). */
+export function isZeroAmount(amount: string): boolean {
+  return !/[1-9]/.test(amount);
+}

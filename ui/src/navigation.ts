@@ -1,7 +1,7 @@
-/** Screens, their addresses (#/approvals, #/health) and the "g then key" shortcuts. */
+/** Screens, their addresses (#/approvals, #/reconciliation, #/health) and the "g then key" shortcuts. */
 import { isTypingTarget, type KeyLike } from "./keyboard";
 
-export type Screen = "approvals" | "health";
+export type Screen = "approvals" | "reconciliation" | "health";
 
 export interface ScreenInfo {
   id: Screen;
@@ -13,6 +13,7 @@ export interface ScreenInfo {
 
 export const SCREENS: readonly ScreenInfo[] = [
   { id: "approvals", label: "Approvals", hash: "#/approvals", goKey: "a" },
+  { id: "reconciliation", label: "Reconciliation", hash: "#/reconciliation", goKey: "r" },
   { id: "health", label: "Integration health", hash: "#/health", goKey: "h" },
 ];
 

@@ -1,9 +1,10 @@
 import type { ReactNode } from "react";
 import { GO_PREFIX, SCREENS, type Screen } from "../navigation";
-import { CheckIcon, PulseIcon } from "./icons";
+import { BalanceIcon, CheckIcon, PulseIcon } from "./icons";
 
 const ICONS: Record<Screen, ReactNode> = {
   approvals: <CheckIcon />,
+  reconciliation: <BalanceIcon />,
   health: <PulseIcon />,
 };
 

@@ -56,3 +56,18 @@ export function PulseIcon() {
     </svg>
   );
 }
+
+/** Two columns side by side: the Reconciliation screen. */
+export function BalanceIcon() {
+  return (
+    <svg className="icon" width="14" height="14" viewBox="0 0 16 16" aria-hidden="true">
+      <path
+        d="M2 3.5h5M2 7h5M2 10.5h5M9 5.5h5M9 9h5M9 12.5h5"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.6"
+        strokeLinecap="round"
+      />
+    </svg>
+  );
+}

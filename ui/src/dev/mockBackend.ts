@@ -8,6 +8,7 @@ import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { BUCKETS } from "../aging";
 import { AP_CONNECTION, createMockHealth, NORDWIND_CONNECTION, type MockHealth } from "./mockHealth";
+import { createMockRecon, type MockRecon } from "./mockRecon";
 import type {
   AgingBucket,
   AgingSummary,
@@ -178,6 +179,7 @@ export interface MockBackend {
   rows: MockRow[];
   status: SyncStatus;
   health: MockHealth;
+  recon: MockRecon;
 }
 
 /** Actions of the subsidiary's ERP, stuck behind its open circuit. */
@@ -232,6 +234,7 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
   };
   const calls: MockBackend["calls"] = [];
   const health = createMockHealth();
+  const recon = createMockRecon();
   const otherOutbox = seedOutbox(Date.now());
 
   const changed = (reason: string) => {
@@ -374,6 +377,11 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
     (cmd, args) => {
       calls.push({ cmd, args });
       const a = (args ?? {}) as Record<string, unknown>;
+      const reconAnswer = recon.handle(cmd, a, user.id);
+      if (reconAnswer) {
+        if (/^(recon_(match_manual|unmatch|accept|reject|run)|import_|certify)/.test(cmd)) changed(cmd);
+        return reconAnswer.value;
+      }
       switch (cmd) {
         case "get_session":
           return session();
@@ -444,5 +452,5 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
     }, syncEveryMs);
   }
 
-  return { calls, rows, status, health };
+  return { calls, rows, status, health, recon };
 }
