@@ -50,7 +50,7 @@ fn main() -> ExitCode {
     let inputs_rss = peak_rss_mb();
 
     let rules = RuleSet::default();
-    let cpu = cpu_seconds();
+    let cpu = cpu_centiseconds();
     let t = Instant::now();
     let run = match recon::run(&data.bank, &data.ledger, &rules) {
         Ok(run) => run,
@@ -60,7 +60,9 @@ fn main() -> ExitCode {
         }
     };
     let match_s = t.elapsed().as_secs_f64();
-    let match_cpu_s = cpu_seconds().zip(cpu).map(|(after, before)| after - before);
+    let match_cpu_cs = cpu_centiseconds()
+        .zip(cpu)
+        .map(|(after, before)| after.saturating_sub(before));
     // The peak with inputs and engine, before owned matches and scoring add their own.
     let match_rss = peak_rss_mb();
 
@@ -84,9 +86,9 @@ fn main() -> ExitCode {
     println!("recon_ledger_entries: {} entries", data.ledger.len());
     println!("recon_generate_s: {generate_s:.2} s");
     println!("{name}: {match_s:.2} s");
-    if let Some(c) = match_cpu_s {
+    if let Some(c) = match_cpu_cs {
         // On a shared machine the wall time depends on the neighbours; the CPU time does not.
-        println!("recon_match_cpu_s: {c:.2} s");
+        println!("recon_match_cpu_s: {}.{:02} s", c / 100, c % 100);
     }
     println!("recon_matches_auto: {} matches", auto.len());
     println!("recon_matches_suggested: {} matches", run.len() - auto.len());
@@ -139,8 +141,9 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// CPU time (user + system, all threads) this process has used so far, from `/proc/self/stat`.
-fn cpu_seconds() -> Option<f64> {
+/// CPU time (user + system, all threads) this process has used so far, in hundredths of a second
+/// (clock ticks), from `/proc/self/stat`.
+fn cpu_centiseconds() -> Option<u64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // Fields after the command name, which may itself contain spaces: state is the first,
     // utime and stime (in clock ticks of 1/100 s) the 12th and 13th.
@@ -148,7 +151,7 @@ fn cpu_seconds() -> Option<f64> {
     let mut f = rest.split_whitespace().skip(11);
     let utime: u64 = f.next()?.parse().ok()?;
     let stime: u64 = f.next()?.parse().ok()?;
-    Some((utime + stime) as f64 / 100.0)
+    Some(utime + stime)
 }
 
 /// Peak resident set size of this process (Linux `VmHWM`).
