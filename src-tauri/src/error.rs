@@ -61,6 +61,7 @@ impl From<SyncError> for CommandError {
             SyncError::Refused(DecisionRefusal::NotPending(_)) => CommandErrorCode::Conflict,
             SyncError::Refused(DecisionRefusal::ReasonRequired) => CommandErrorCode::InvalidInput,
             SyncError::NotFound(_) => CommandErrorCode::NotFound,
+            SyncError::Forbidden(_) => CommandErrorCode::Forbidden,
             SyncError::Invalid(_) => CommandErrorCode::InvalidInput,
             SyncError::Connect(C::KeyringUnavailable { .. } | C::SecretMissing { .. }) => CommandErrorCode::Unavailable,
             SyncError::Connect(c) if c.is_transient() => CommandErrorCode::Unavailable,

@@ -60,6 +60,18 @@ enum Command {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// Place a supplier on hold or release it (AP clerks), through the same controls and outbox.
+    Hold {
+        #[arg(long = "as")]
+        user: String,
+        #[arg(long, default_value = "ap")]
+        connection: String,
+        supplier: String,
+        /// on or off
+        state: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// Print the mirror's per-table checksums of a connection (JSON), to compare with the source.
     Checksums {
         #[arg(long, default_value = "ap")]
@@ -179,6 +191,23 @@ async fn run() -> Result<()> {
                 &connection,
                 &approval,
                 &decision,
+                reason.as_deref(),
+            )
+            .await
+        }
+        Command::Hold {
+            user,
+            connection,
+            supplier,
+            state,
+            reason,
+        } => {
+            ops::hold(
+                &db_path(&cli.db),
+                &user,
+                &connection,
+                &supplier,
+                &state,
                 reason.as_deref(),
             )
             .await

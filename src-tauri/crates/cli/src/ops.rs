@@ -52,3 +52,34 @@ pub async fn checksums(db: &Path, connection: &str) -> Result<()> {
     println!("{}", serde_json::to_string_pretty(&sums)?);
     Ok(())
 }
+
+/// Places a supplier on hold or releases it, through the same controls and outbox as the app.
+pub async fn hold(
+    db: &Path,
+    user: &str,
+    connection: &str,
+    supplier: &str,
+    state: &str,
+    reason: Option<&str>,
+) -> Result<()> {
+    let on_hold = match state {
+        "on" => true,
+        "off" => false,
+        other => bail!("hold state must be on or off, not {other:?}"),
+    };
+    let store = Store::open(db).await.context("opening the mirror")?;
+    let engine = Engine::new(store, Arc::new(KeyringSecrets));
+    let action = engine
+        .set_supplier_hold(user, connection, supplier, on_hold, reason)
+        .await?;
+    println!(
+        "queued {} ({}), idempotency key {}",
+        action.id, action.kind, action.idempotency_key
+    );
+    let report = engine.deliver_outbox().await?;
+    println!(
+        "outbox: {} delivered, {} refused, {} to retry",
+        report.delivered, report.refused, report.retrying
+    );
+    Ok(())
+}

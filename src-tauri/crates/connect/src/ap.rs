@@ -50,6 +50,47 @@ impl Resource {
     }
 }
 
+/// The AP system's write-back endpoints, one per kind of outbox action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Write {
+    /// Approve or reject an approval step.
+    Decision,
+    /// Place a supplier on hold or release it.
+    Hold,
+}
+
+impl Write {
+    pub fn from_kind(kind: &str) -> Option<Write> {
+        match kind {
+            "approval_decision" => Some(Write::Decision),
+            "supplier_hold" => Some(Write::Hold),
+            _ => None,
+        }
+    }
+
+    pub fn kind(self) -> &'static str {
+        match self {
+            Write::Decision => "approval_decision",
+            Write::Hold => "supplier_hold",
+        }
+    }
+
+    fn path(self, target: &str) -> String {
+        match self {
+            Write::Decision => format!("approvals/{target}/decision"),
+            Write::Hold => format!("suppliers/{target}/hold"),
+        }
+    }
+
+    /// The record the source answers with: the target as it is now.
+    fn answers_with(self) -> Resource {
+        match self {
+            Write::Decision => Resource::Approvals,
+            Write::Hold => Resource::Suppliers,
+        }
+    }
+}
+
 /// A source record mapped to the canonical model.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
@@ -237,16 +278,17 @@ impl ApClient {
         Ok(body)
     }
 
-    /// Sends a decision. Retries outages itself with the same idempotency key; a transient error
-    /// that outlasts the policy is returned for the outbox to retry later.
-    pub async fn post_decision(
+    /// Sends a write-back. Retries outages itself with the same idempotency key; a transient
+    /// error that outlasts the policy is returned for the outbox to retry later.
+    pub async fn post_write(
         &self,
-        approval_id: &str,
+        write: Write,
+        target: &str,
         idempotency_key: &str,
         if_match: Option<i64>,
         body: &serde_json::Value,
     ) -> Result<WriteOutcome, ConnectError> {
-        let endpoint = format!("{}/api/v1/approvals/{}/decision", self.base_url, approval_id);
+        let endpoint = format!("{}/api/v1/{}", self.base_url, write.path(target));
         let resp = self
             .policy
             .send(&endpoint, || {
@@ -268,13 +310,14 @@ impl ApClient {
             source,
         })?;
         if (200..300).contains(&status) {
-            let record = map_record(Resource::Approvals, &self.connection_id, &text, Utc::now()).map_err(|reason| {
-                ConnectError::MalformedPage {
-                    endpoint,
-                    cursor: "-".into(),
-                    reason,
-                }
-            })?;
+            let record =
+                map_record(write.answers_with(), &self.connection_id, &text, Utc::now()).map_err(|reason| {
+                    ConnectError::MalformedPage {
+                        endpoint,
+                        cursor: "-".into(),
+                        reason,
+                    }
+                })?;
             return Ok(WriteOutcome::Applied {
                 status,
                 record: Box::new(record),

@@ -100,6 +100,7 @@ pub(crate) struct ApState {
     approvals: Table<ApprovalStep>,
     idempotency: HashMap<String, Stored>,
     pub(crate) decisions: Vec<DecisionRecord>,
+    pub(crate) holds: Vec<crate::wire::HoldRecord>,
     pub(crate) faults: Faults,
     /// A page fault drawn for the request being answered.
     pending_page_fault: Option<Drawn>,
@@ -124,6 +125,7 @@ impl ApState {
             approvals: Table::new(),
             idempotency: HashMap::new(),
             decisions: Vec::new(),
+            holds: Vec::new(),
             faults: Faults::default(),
             pending_page_fault: None,
             subscriptions: Vec::new(),
@@ -223,6 +225,17 @@ impl ApState {
         true
     }
 
+    pub(crate) fn touch_supplier(&mut self, id: &str) -> bool {
+        let Some(mut supplier) = self.suppliers.get(id).cloned() else {
+            return false;
+        };
+        supplier.bump(&ts(Utc::now()));
+        self.emit("suppliers", &supplier.id, supplier.version);
+        let seq = self.next_seq();
+        self.suppliers.put(seq, supplier);
+        true
+    }
+
     pub(crate) fn touch_approval(&mut self, id: &str) -> bool {
         let Some(mut step) = self.approvals.get(id).cloned() else {
             return false;
@@ -265,6 +278,60 @@ impl ApState {
             let seq = self.next_seq();
             self.approvals.put(seq, step);
         }
+    }
+
+    /// A person places a supplier on hold or releases it.
+    fn set_hold(
+        &mut self,
+        id: &str,
+        req: &crate::wire::HoldRequest,
+        if_match: Option<i64>,
+    ) -> Result<Supplier, (StatusCode, ApiError)> {
+        let err = |status: StatusCode, code: &str, message: String| {
+            (
+                status,
+                ApiError {
+                    error: code.into(),
+                    message,
+                    current: None,
+                },
+            )
+        };
+        let Some(mut supplier) = self.suppliers.get(id).cloned() else {
+            return Err(err(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("supplier {id} does not exist"),
+            ));
+        };
+        if let Some(v) = if_match.filter(|v| *v != supplier.version) {
+            let msg = format!(
+                "supplier {id} changed since you saw it (your version {v}, current {})",
+                supplier.version
+            );
+            return Err(err(StatusCode::CONFLICT, "version_conflict", msg));
+        }
+        if supplier.on_hold == req.on_hold {
+            let state = if req.on_hold { "already on hold" } else { "not on hold" };
+            return Err(err(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "no_change",
+                format!("supplier {id} is {state}"),
+            ));
+        }
+        if req.on_hold && req.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            return Err(err(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "reason_required",
+                "a hold needs a reason".into(),
+            ));
+        }
+        supplier.on_hold = req.on_hold;
+        supplier.bump(&ts(Utc::now()));
+        self.emit("suppliers", &supplier.id, supplier.version);
+        let seq = self.next_seq();
+        self.suppliers.put(seq, supplier.clone());
+        Ok(supplier)
     }
 
     /// A supplier goes on hold, or comes off it (the demo clock).
@@ -409,11 +476,13 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/api/v1/invoices/{id}", get(one::<Invoice>))
         .route("/api/v1/approvals/{id}", get(one::<ApprovalStep>))
         .route("/api/v1/approvals/{id}/decision", post(decision))
+        .route("/api/v1/suppliers/{id}/hold", post(hold))
         .route("/api/v1/webhooks", post(subscribe))
         .route("/_sandbox/faults", post(set_faults))
         .route("/_sandbox/touch", post(touch))
         .route("/_sandbox/checksums", get(checksums))
         .route("/_sandbox/decisions", get(decisions))
+        .route("/_sandbox/holds", get(holds))
         .with_state(state)
 }
 
@@ -557,14 +626,16 @@ async fn one<T: Listed>(State(state): State<Shared>, Path(id): Path<String>, hea
     }
 }
 
-async fn decision(
-    State(state): State<Shared>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
+/// The write protocol every action endpoint shares: auth and faults, a required
+/// `Idempotency-Key` (a known key gets its first answer again, applied once), an optional
+/// `If-Match` version, and a JSON body; `apply` makes the change or refuses it.
+fn write<B: DeserializeOwned>(
+    s: &mut ApState,
+    headers: &HeaderMap,
+    body: &[u8],
+    apply: impl FnOnce(&mut ApState, B, Option<i64>, &str) -> Result<serde_json::Value, (StatusCode, ApiError)>,
 ) -> Response {
-    let mut s = lock(&state);
-    if let Some(resp) = gate(&mut s, &headers, false) {
+    if let Some(resp) = gate(s, headers, false) {
         return resp;
     }
     let Some(key) = headers
@@ -599,27 +670,16 @@ async fn decision(
             }
         },
     };
-    let req: DecisionRequest = match serde_json::from_slice(&body) {
+    let req: B = match serde_json::from_slice(body) {
         Ok(r) => r,
         Err(e) => return api_error(StatusCode::BAD_REQUEST, "invalid_body", e.to_string()),
     };
-    let (status, value) = match s.decide(&id, &req, if_match) {
-        Ok(step) => {
-            s.decisions.push(DecisionRecord {
-                approval_id: id.clone(),
-                decision: req.decision.clone(),
-                actor_id: req.actor_id.clone(),
-                comment: req.comment.clone(),
-                idempotency_key: key.clone(),
-                at: ts(Utc::now()),
-            });
-            (StatusCode::OK, serde_json::to_value(step))
-        }
-        Err((status, e)) => (status, serde_json::to_value(e)),
-    };
-    let value = match value {
-        Ok(v) => v,
-        Err(e) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
+    let (status, value) = match apply(s, req, if_match, &key) {
+        Ok(v) => (StatusCode::OK, v),
+        Err((status, e)) => match serde_json::to_value(e) {
+            Ok(v) => (status, v),
+            Err(e) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
+        },
     };
     s.idempotency.insert(
         key,
@@ -629,6 +689,66 @@ async fn decision(
         },
     );
     (status, Json(value)).into_response()
+}
+
+fn to_json(v: impl Serialize) -> Result<serde_json::Value, (StatusCode, ApiError)> {
+    serde_json::to_value(v).map_err(|e| {
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError {
+                error: "internal".into(),
+                message: e.to_string(),
+                current: None,
+            },
+        )
+    })
+}
+
+async fn decision(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let mut s = lock(&state);
+    write(&mut s, &headers, &body, |s, req: DecisionRequest, if_match, key| {
+        let step = s.decide(&id, &req, if_match)?;
+        s.decisions.push(DecisionRecord {
+            approval_id: id.clone(),
+            decision: req.decision.clone(),
+            actor_id: req.actor_id.clone(),
+            comment: req.comment.clone(),
+            idempotency_key: key.to_string(),
+            at: ts(Utc::now()),
+        });
+        to_json(step)
+    })
+}
+
+async fn hold(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let mut s = lock(&state);
+    write(
+        &mut s,
+        &headers,
+        &body,
+        |s, req: crate::wire::HoldRequest, if_match, key| {
+            let supplier = s.set_hold(&id, &req, if_match)?;
+            s.holds.push(crate::wire::HoldRecord {
+                supplier_id: id.clone(),
+                on_hold: req.on_hold,
+                actor_id: req.actor_id.clone(),
+                reason: req.reason.clone(),
+                idempotency_key: key.to_string(),
+                at: ts(Utc::now()),
+            });
+            to_json(supplier)
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -686,6 +806,10 @@ async fn subscribe(State(state): State<Shared>, headers: HeaderMap, Json(sub): J
 async fn set_faults(State(state): State<Shared>, Json(f): Json<Faults>) -> StatusCode {
     lock(&state).faults = f;
     StatusCode::NO_CONTENT
+}
+
+async fn holds(State(state): State<Shared>) -> Json<Vec<crate::wire::HoldRecord>> {
+    Json(lock(&state).holds.clone())
 }
 
 async fn decisions(State(state): State<Shared>) -> Json<Vec<DecisionRecord>> {

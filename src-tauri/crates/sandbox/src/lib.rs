@@ -100,6 +100,11 @@ impl Sandbox {
         self.lock().decisions.clone()
     }
 
+    /// Every hold and release the system applied.
+    pub fn holds(&self) -> Vec<wire::HoldRecord> {
+        self.lock().holds.clone()
+    }
+
     pub fn set_faults(&self, faults: Faults) {
         self.lock().faults = faults;
     }
@@ -117,6 +122,11 @@ impl Sandbox {
     /// its version, so a decision made on the old version meets `If-Match` and a 409.
     pub fn touch_approval(&self, approval_id: &str) -> bool {
         self.lock().touch_approval(approval_id)
+    }
+
+    /// Simulates a change at the source to a supplier (its master data edited), bumping its version.
+    pub fn touch_supplier(&self, supplier_id: &str) -> bool {
+        self.lock().touch_supplier(supplier_id)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, ap::ApState> {

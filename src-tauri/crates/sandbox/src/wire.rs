@@ -109,6 +109,24 @@ pub struct ApiError {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldRequest {
+    pub on_hold: bool,
+    pub reason: Option<String>,
+    pub actor_id: String,
+}
+
+/// A hold or release the system applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldRecord {
+    pub supplier_id: String,
+    pub on_hold: bool,
+    pub actor_id: String,
+    pub reason: Option<String>,
+    pub idempotency_key: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionRecord {
     pub approval_id: String,
     pub decision: String,

@@ -10,6 +10,7 @@ use tracing::{info, info_span, Instrument};
 use crate::{Engine, SyncError};
 
 pub const APPROVAL_DECISION: &str = "approval_decision";
+pub const SUPPLIER_HOLD: &str = "supplier_hold";
 
 impl Engine {
     /// Queues `actor_id`'s decision on an approval step. Refused here, before anything is sent,
@@ -72,5 +73,66 @@ impl Engine {
         .await?;
         info!(action = %action.id, "decision queued");
         Ok(action)
+    }
+}
+
+impl Engine {
+    /// Queues `actor_id`'s hold or release of a supplier. Only AP clerks place holds, a hold
+    /// needs a reason, and the supplier must not already be in the asked state.
+    pub async fn set_supplier_hold(
+        &self,
+        actor_id: &str,
+        connection_id: &str,
+        supplier_id: &str,
+        on_hold: bool,
+        reason: Option<&str>,
+    ) -> Result<OutboxAction, SyncError> {
+        let span = info_span!("action", kind = SUPPLIER_HOLD, actor = actor_id, supplier = supplier_id);
+        async move {
+            let users = store::users::list(&self.store).await?;
+            let clerk = users
+                .iter()
+                .any(|u| u.id == actor_id && u.roles.contains(&domain::user::Role::ApClerk));
+            if !clerk {
+                return Err(SyncError::Forbidden(format!(
+                    "{actor_id} is not an AP clerk; only AP clerks place or release holds"
+                )));
+            }
+            let supplier = store::suppliers::all(&self.store)
+                .await?
+                .into_iter()
+                .find(|s| s.provenance.connection_id == connection_id && s.provenance.external_id == supplier_id)
+                .ok_or_else(|| SyncError::NotFound(format!("supplier {supplier_id}")))?;
+            if supplier.on_hold == on_hold {
+                let state = if on_hold { "already on hold" } else { "not on hold" };
+                return Err(SyncError::Invalid(format!("supplier {} is {state}", supplier.name)));
+            }
+            let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+            if on_hold && reason.is_none() {
+                return Err(SyncError::Invalid("a hold needs a reason".into()));
+            }
+            let action = store::outbox::enqueue(
+                &self.store,
+                &NewAction {
+                    connection_id: connection_id.into(),
+                    kind: SUPPLIER_HOLD.into(),
+                    target_external_id: supplier_id.into(),
+                    payload: json!({ "on_hold": on_hold, "reason": reason, "actor_id": actor_id }),
+                    if_match: Some(supplier.provenance.source_version),
+                    actor_id: actor_id.into(),
+                    before: Some(json!({
+                        "on_hold": supplier.on_hold,
+                        "source_version": supplier.provenance.source_version,
+                        "supplier": supplier.name,
+                    })),
+                },
+                Utc::now(),
+            )
+            .await?;
+            info!(action = %action.id, "hold change queued");
+            Ok(action)
+        }
+        .instrument(span)
+        .await
     }
 }

@@ -7,7 +7,6 @@ use connect::ap::WriteOutcome;
 use store::outbox::{self, OutboxAction};
 use tracing::{info, info_span, warn, Instrument};
 
-use crate::actions::APPROVAL_DECISION;
 use crate::apply::{apply_all, entity_map};
 use crate::{Engine, SyncError};
 
@@ -69,22 +68,15 @@ impl Engine {
         conn: &store::connections::Connection,
         action: &OutboxAction,
     ) -> Result<bool, SyncError> {
-        if action.kind != APPROVAL_DECISION {
-            return Err(SyncError::Invalid(format!(
-                "no delivery for action kind {}",
-                action.kind
-            )));
-        }
+        let write = connect::ap::Write::from_kind(&action.kind)
+            .ok_or_else(|| SyncError::Invalid(format!("no delivery for action kind {}", action.kind)))?;
         let client = self.client(conn)?;
-        let payload: serde_json::Value =
+        // The payload was written as the source's request body when the person acted.
+        let body: serde_json::Value =
             serde_json::from_str(&action.payload).map_err(|e| SyncError::Invalid(format!("action payload: {e}")))?;
-        let body = serde_json::json!({
-            "decision": payload["decision"],
-            "comment": payload["comment"],
-            "actor_id": payload["actor_id"],
-        });
         match client
-            .post_decision(
+            .post_write(
+                write,
                 &action.target_external_id,
                 &action.idempotency_key,
                 action.if_match,
@@ -98,7 +90,7 @@ impl Engine {
                 let mut tx = self.store.begin().await?;
                 let (_, unplaced) = apply_all(&mut tx, [record.as_ref()], &entities).await?;
                 if let Some((_, reason)) = unplaced.first() {
-                    warn!(%reason, "applied decision could not be mirrored; the next sync will bring it");
+                    warn!(%reason, "applied action could not be mirrored; the next sync will bring it");
                 }
                 tx.commit().await.map_err(store::StoreError::from)?;
                 let answer = match record.as_ref() {
@@ -106,6 +98,10 @@ impl Engine {
                         "status": approval.status.as_str(),
                         "source_version": approval.provenance.source_version,
                         "decided_by": approval.decided_by,
+                    })),
+                    connect::ap::Record::Supplier(supplier) => Some(serde_json::json!({
+                        "on_hold": supplier.on_hold,
+                        "source_version": supplier.provenance.source_version,
                     })),
                     _ => None,
                 };

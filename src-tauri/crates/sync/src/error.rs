@@ -11,6 +11,8 @@ pub enum SyncError {
     Refused(#[from] DecisionRefusal),
     #[error("{0} not found")]
     NotFound(String),
+    #[error("not allowed: {0}")]
+    Forbidden(String),
     #[error("{0}")]
     Invalid(String),
 }

@@ -267,3 +267,72 @@ async fn a_source_that_keeps_failing_opens_the_circuit() {
     );
     assert_eq!(skipped[0].run_id, 0);
 }
+
+#[tokio::test]
+async fn a_hold_placed_by_an_ap_clerk_reaches_the_source_once_and_controls_refuse_the_rest() {
+    let w = world(27).await;
+    w.engine.sync_all().await.unwrap();
+    let snap = w.sandbox.snapshot();
+    let clerk = snap.users.iter().find(|u| u.roles == ["ap_clerk"]).unwrap().id.clone();
+    let approver = snap.users.iter().find(|u| u.roles == ["approver"]).unwrap().id.clone();
+    let supplier = snap.suppliers.iter().find(|s| !s.on_hold).unwrap().clone();
+
+    // Only AP clerks place holds, and a hold needs a reason: refused before anything is queued.
+    let err = w
+        .engine
+        .set_supplier_hold(&approver, CONN, &supplier.id, true, Some("x"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SyncError::Forbidden(_)), "{err}");
+    let err = w
+        .engine
+        .set_supplier_hold(&clerk, CONN, &supplier.id, true, None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("needs a reason"), "{err}");
+    let err = w
+        .engine
+        .set_supplier_hold(&clerk, CONN, &supplier.id, false, None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("not on hold"), "{err}");
+    assert_eq!(store::outbox::counts(&w.store).await.unwrap().pending, 0);
+
+    // Delivered through two outages, applied once, mirrored at once.
+    let action = w
+        .engine
+        .set_supplier_hold(&clerk, CONN, &supplier.id, true, Some("bank details under review"))
+        .await
+        .unwrap();
+    w.sandbox.set_faults(Faults {
+        fail_next: vec![503, 503],
+        ..Default::default()
+    });
+    assert_eq!(w.engine.deliver_outbox().await.unwrap().delivered, 1);
+    let holds = w.sandbox.holds();
+    assert_eq!(holds.len(), 1);
+    assert_eq!(
+        (holds[0].supplier_id.as_str(), holds[0].on_hold),
+        (supplier.id.as_str(), true)
+    );
+    assert_eq!(holds[0].idempotency_key, action.idempotency_key);
+    let mirrored = store::suppliers::all(&w.store)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.provenance.external_id == supplier.id)
+        .unwrap();
+    assert!(mirrored.on_hold);
+
+    // A release decided on a version that changed meanwhile is refused by the source, not forced.
+    let release = w
+        .engine
+        .set_supplier_hold(&clerk, CONN, &supplier.id, false, None)
+        .await
+        .unwrap();
+    assert!(w.sandbox.touch_supplier(&supplier.id));
+    assert_eq!(w.engine.deliver_outbox().await.unwrap().refused, 1);
+    let stored = store::outbox::get(&w.store, &release.id).await.unwrap().unwrap();
+    assert_eq!(stored.source_status, Some(409));
+    assert_eq!(w.sandbox.holds().len(), 1);
+}
