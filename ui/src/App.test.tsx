@@ -1,47 +1,17 @@
 // @vitest-environment happy-dom
 import { clearMocks } from "@tauri-apps/api/mocks";
-import {
-  act,
-  cleanup,
-  configure,
-  fireEvent,
-  render,
-  screen,
-  waitFor,
-  within,
-} from "@testing-library/react";
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "./App";
 import { ACTION_COOLDOWN_MS } from "./components/ApprovalsScreen";
 import { installMockBackend, type MockBackend } from "./dev/mockBackend";
+import { setUpScreenTests } from "./test/screenHarness";
 
 let backend: MockBackend;
 
-configure({ asyncUtilTimeout: 5000 });
-
-beforeAll(() => {
-  // happy-dom does no layout; give the queue's scroll area a real viewport so
-  // the virtualizer renders rows (about 17 visible plus overscan).
-  for (const prop of ["clientHeight", "clientWidth"] as const) {
-    Object.defineProperty(HTMLElement.prototype, prop, {
-      configurable: true,
-      get(this: HTMLElement) {
-        if (!this.classList.contains("queue-scroll")) return 0;
-        return prop === "clientHeight" ? 600 : 1200;
-      },
-    });
-  }
-});
-
-beforeEach(() => {
-  window.location.hash = "";
+setUpScreenTests(() => {
   backend = installMockBackend({ rows: 250, deliveryMs: 0 });
-});
-
-afterEach(() => {
-  cleanup();
-  clearMocks();
-});
+}, "");
 
 const rows = () => screen.getAllByTestId("approval-row");
 const selectedRow = () => rows().find((r) => r.getAttribute("aria-selected") === "true");

@@ -1,48 +1,17 @@
 // @vitest-environment happy-dom
-import { clearMocks } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
-import {
-  act,
-  cleanup,
-  configure,
-  fireEvent,
-  render,
-  screen,
-  waitFor,
-  within,
-} from "@testing-library/react";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import { App } from "./App";
 import { installMockBackend, type MockBackend } from "./dev/mockBackend";
+import { setUpScreenTests } from "./test/screenHarness";
 import { AP_CONNECTION, NORDWIND_CONNECTION } from "./dev/mockHealth";
 
 let backend: MockBackend;
 
-configure({ asyncUtilTimeout: 5000 });
-
-beforeAll(() => {
-  // As in App.test.tsx: give the approval queue a viewport so rows render.
-  for (const prop of ["clientHeight", "clientWidth"] as const) {
-    Object.defineProperty(HTMLElement.prototype, prop, {
-      configurable: true,
-      get(this: HTMLElement) {
-        if (!this.classList.contains("queue-scroll")) return 0;
-        return prop === "clientHeight" ? 600 : 1200;
-      },
-    });
-  }
-});
-
-beforeEach(() => {
-  window.location.hash = "";
+setUpScreenTests(() => {
   backend = installMockBackend({ rows: 120, deliveryMs: 0 });
-});
-
-afterEach(() => {
-  cleanup();
-  clearMocks();
-  window.location.hash = "";
-});
+}, "");
 
 const press = (key: string, target: Element | Window = window) => {
   act(() => {

@@ -1,38 +1,16 @@
 // @vitest-environment happy-dom
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { act, cleanup, configure, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import { App } from "./App";
 import { installMockBackend, type MockBackend } from "./dev/mockBackend";
+import { setUpScreenTests } from "./test/screenHarness";
 import { RECON_ACCOUNT } from "./dev/mockRecon";
 
 let backend: MockBackend;
 
-configure({ asyncUtilTimeout: 5000 });
-
-beforeAll(() => {
-  // happy-dom does no layout: give the virtualized tables a viewport.
-  for (const prop of ["clientHeight", "clientWidth"] as const) {
-    Object.defineProperty(HTMLElement.prototype, prop, {
-      configurable: true,
-      get(this: HTMLElement) {
-        if (!this.classList.contains("queue-scroll")) return 0;
-        return prop === "clientHeight" ? 600 : 1200;
-      },
-    });
-  }
-});
-
-beforeEach(() => {
-  window.location.hash = "#/reconciliation";
+setUpScreenTests(() => {
   backend = installMockBackend({ rows: 20, deliveryMs: 0 });
-});
-
-afterEach(() => {
-  cleanup();
-  clearMocks();
-  window.location.hash = "";
-});
+}, "#/reconciliation");
 
 const press = (key: string, target: Element | Window = window) => {
   act(() => {

@@ -12,9 +12,16 @@ use crate::Engine;
 /// What changed, for whoever shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    Synced { records: i64, changed: i64 },
-    Delivered { delivered: usize, refused: usize },
-    Pushed { changed: bool },
+    Synced {
+        records: i64,
+        changed: i64,
+    },
+    Delivered {
+        delivered: usize,
+        refused: usize,
+    },
+    /// A webhook notice changed a record.
+    Pushed,
     Failed(String),
 }
 
@@ -44,7 +51,10 @@ pub async fn run(
             Ok(reports) => {
                 let records = reports.iter().map(|r| r.outcome.records).sum();
                 let changed = reports.iter().map(|r| r.outcome.changed).sum();
-                on_change(Change::Synced { records, changed });
+                // An idle run changes nothing on screen; telling the UI would make it refetch for nothing.
+                if changed > 0 {
+                    on_change(Change::Synced { records, changed });
+                }
             }
             Err(e) => {
                 error!(error = %e, "sync failed");
@@ -58,7 +68,8 @@ pub async fn run(
                 _ = &mut next_run => break,
                 _ = wake.notified() => break,
                 Some((connection, event)) = webhooks.recv() => match engine.pull_one(&connection, &event).await {
-                    Ok(changed) => on_change(Change::Pushed { changed }),
+                    Ok(true) => on_change(Change::Pushed),
+                    Ok(false) => {}
                     // The next periodic run brings whatever this missed.
                     Err(e) => warn!(error = %e, event = %event.id, "targeted pull failed"),
                 },
