@@ -54,7 +54,12 @@ impl From<store::StoreError> for CommandError {
 impl From<SyncError> for CommandError {
     fn from(e: SyncError) -> Self {
         use connect::ConnectError as C;
+        let e = match e {
+            SyncError::Recon(r) => return CommandError::from(*r),
+            other => other,
+        };
         let code = match &e {
+            SyncError::Recon(_) => CommandErrorCode::Internal,
             SyncError::Store(s) => store_code(s),
             SyncError::Refused(DecisionRefusal::OwnWork(_)) => CommandErrorCode::SegregationOfDuties,
             SyncError::Refused(DecisionRefusal::NotTheApprover { .. }) => CommandErrorCode::Forbidden,

@@ -1,5 +1,6 @@
-//! The demo workspace the app runs on: the AP sandbox in-process on a free loopback port, a
-//! fresh mirror, the sandbox's API key in the OS keyring, and the background sync loop.
+//! The demo workspace the app runs on: the sandbox estate (AP, two ERPs, treasury) in-process on
+//! free loopback ports, a fresh mirror, each system's credential in the OS keyring, a connection
+//! per system with its own schedule, and the background sync loop.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -7,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use connect::{KeyringSecrets, SecretStore};
-use sandbox::{Sandbox, SandboxConfig, Size};
+use sandbox::{Estate, SandboxConfig, Size, SystemKind};
 use store::connections::Connection;
 use store::Store;
 use sync::Engine;
@@ -17,7 +18,6 @@ use tracing::info;
 use crate::error::{CommandError, CommandErrorCode};
 
 pub const DEMO_CONNECTION: &str = "ap-sandbox";
-const DEMO_SECRET: &str = "demo/ap-sandbox/api-key";
 
 pub struct Workspace {
     pub store: Store,
@@ -25,7 +25,7 @@ pub struct Workspace {
     pub connection: Connection,
     pub user_id: RwLock<String>,
     pub wake: Arc<Notify>,
-    sandbox: Sandbox,
+    estate: Estate,
     /// Verified webhook notices from the demo AP system, until the sync loop takes them.
     webhook_events: Option<tokio::sync::mpsc::Receiver<(String, connect::webhook::WebhookEvent)>>,
     /// Kept alive for as long as the workspace: dropping it stops the receiver.
@@ -62,50 +62,60 @@ impl Workspace {
             .and_then(|s| s.parse().ok())
             .unwrap_or(42);
         let api_key = random_key();
-        let sandbox = Sandbox::start(
+        let estate = Estate::start(
             SandboxConfig {
                 seed,
                 size: Size::Demo,
-                api_key: api_key.clone(),
+                api_key,
                 now: Utc::now(),
             },
-            "127.0.0.1:0".parse().expect("valid address"),
+            [127, 0, 0, 1].into(),
+            0,
         )
         .await
-        .map_err(|e| unavailable("the demo AP system could not start", &e))?;
+        .map_err(|e| unavailable("the demo source systems could not start", &e))?;
         let secrets = Arc::new(KeyringSecrets);
-        secrets
-            .set(DEMO_SECRET, &api_key)
-            .map_err(|e| CommandError::new(CommandErrorCode::Unavailable, e.to_string()))?;
         let store = Store::open(&db).await?;
-        let connection = Connection {
-            id: DEMO_CONNECTION.into(),
-            kind: "ap".into(),
-            name: "AP automation (sandbox)".into(),
-            base_url: sandbox.base_url(),
-            secret_ref: DEMO_SECRET.into(),
-        };
-        store::connections::save(&store, &connection).await?;
-        // The demo world moves: invoices arrive, suppliers' holds change (CTOWER_CLOCK_SECS=0 stops it).
+        let mut connection = None;
+        for system in estate.systems() {
+            let c = demo_connection(&system);
+            secrets
+                .set(&c.secret_ref, &system.secret)
+                .map_err(|e| CommandError::new(CommandErrorCode::Unavailable, e.to_string()))?;
+            store::connections::save(&store, &c).await?;
+            if system.kind == SystemKind::Ap {
+                connection = Some((c, system.secret.clone()));
+            }
+        }
+        let (connection, ap_key) = connection
+            .ok_or_else(|| CommandError::new(CommandErrorCode::Unavailable, "the estate has no AP system"))?;
+        // The demo world moves: invoices arrive, get posted, paid and answered by the bank
+        // (CTOWER_CLOCK_SECS=0 stops it).
         let clock = std::env::var("CTOWER_CLOCK_SECS")
             .ok()
             .and_then(|c| c.parse().ok())
             .unwrap_or(20u64);
         if clock > 0 {
-            sandbox.start_clock(Duration::from_secs(clock));
+            estate.start_clock(Duration::from_secs(clock), seed);
         }
         if let Some(per_mille) = std::env::var("CTOWER_FAULTS").ok().and_then(|f| f.parse().ok()) {
-            sandbox.set_faults(sandbox::Faults {
+            estate.set_faults(sandbox::Faults {
                 per_mille,
+                stall_ms: Some(3_000),
                 ..Default::default()
             });
         }
-        let engine = Engine::new(store.clone(), secrets.clone());
+        // A short request timeout: the demo systems are local, and fault mode's stalls must
+        // time out and be retried rather than hold the sync.
+        let engine = Engine::new(store.clone(), secrets.clone()).with_policy(connect::HttpPolicy {
+            timeout: Duration::from_secs(2),
+            ..Default::default()
+        });
         engine.sync_all().await?;
         sync::reconcile::seed_demo(&store, seed, Utc::now())
             .await
             .map_err(|e| unavailable("the reconciliation demo data could not be seeded", &e))?;
-        let (receiver, webhook_events) = subscribe_webhooks(&connection, secrets.as_ref(), &api_key).await?;
+        let (receiver, webhook_events) = subscribe_webhooks(&connection, secrets.as_ref(), &ap_key).await?;
         let user_id = default_user(&store).await?;
         info!(ms = started.elapsed().as_millis() as u64, endpoint = %connection.base_url, user = %user_id, "demo workspace ready");
         Ok(Workspace {
@@ -114,22 +124,24 @@ impl Workspace {
             connection,
             user_id: RwLock::new(user_id),
             wake: Arc::new(Notify::new()),
-            sandbox,
+            estate,
             webhook_events: Some(webhook_events),
             _receiver: receiver,
         })
     }
 
-    /// Fault mode of the demo AP system, per mille of requests.
+    /// Fault mode of every demo system, per mille of requests. Stalls last 3 s, over the
+    /// demo engine's request timeout.
     pub fn set_demo_faults(&self, per_mille: u32) {
-        self.sandbox.set_faults(sandbox::Faults {
+        self.estate.set_faults(sandbox::Faults {
             per_mille,
+            stall_ms: Some(3_000),
             ..Default::default()
         });
     }
 
     pub fn demo_faults(&self) -> u32 {
-        self.sandbox.faults().per_mille
+        self.estate.faults().per_mille
     }
 
     pub fn spawn_sync_loop(&mut self, on_change: impl Fn(sync::runner::Change) + Send + Sync + 'static) {
@@ -146,6 +158,25 @@ impl Workspace {
             on_change,
         );
         tauri::async_runtime::spawn(run);
+    }
+}
+
+/// The connection the app keeps for a demo system: the AP system under its historic id, each
+/// with a schedule in the range real estates use (AP often, the bank less, the ERPs least).
+fn demo_connection(system: &sandbox::System) -> Connection {
+    let (id, every) = match system.kind {
+        SystemKind::Ap => (DEMO_CONNECTION.to_string(), 15),
+        SystemKind::Treasury => (system.id.clone(), 20),
+        SystemKind::Erp => (system.id.clone(), 30),
+    };
+    Connection {
+        secret_ref: format!("demo/{id}/secret"),
+        id,
+        kind: system.kind.as_str().into(),
+        name: format!("{} (sandbox)", system.name),
+        base_url: system.base_url.clone(),
+        client_id: system.client_id.clone(),
+        sync_every_secs: every,
     }
 }
 

@@ -173,6 +173,7 @@ pub async fn run(size: Size, out: &Path, dlt_python: Option<&Path>) -> Result<()
             name: "bench".into(),
             base_url: sandbox.base_url(),
             secret_ref: "bench".into(),
+            ..Default::default()
         },
     )
     .await?;

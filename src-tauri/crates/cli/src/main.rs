@@ -293,6 +293,7 @@ async fn add_connection(store: &Store, id: String, url: String, name: Option<Str
         name: name.unwrap_or_else(|| format!("AP automation ({id})")),
         base_url: url.clone(),
         secret_ref,
+        ..Default::default()
     };
     // Check the credential works before saving, so a typo is caught now.
     let client = connect::ap::ApClient::new(

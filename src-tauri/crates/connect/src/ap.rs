@@ -91,40 +91,7 @@ impl Write {
     }
 }
 
-/// A source record mapped to the canonical model.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Record {
-    User(Provenance, User),
-    Entity(LegalEntity),
-    Supplier(Supplier),
-    Invoice(Invoice),
-    Approval { approval: Approval, entity_code: String },
-}
-
-/// A record of a page that could not be mapped: where it was and why, with its raw text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Malformed {
-    pub position: String,
-    pub reason: String,
-    pub raw: String,
-}
-
-#[derive(Debug)]
-pub struct Page {
-    pub records: Vec<Result<Record, Malformed>>,
-    pub next_cursor: String,
-    pub has_more: bool,
-    pub bytes: usize,
-}
-
-/// What the source said to a write.
-#[derive(Debug, Clone, PartialEq)]
-pub enum WriteOutcome {
-    /// Applied (or already applied under this idempotency key); the step as it is now.
-    Applied { status: u16, record: Box<Record> },
-    /// A final refusal: stale version, validation, permissions. A person must look.
-    Refused { status: u16, message: String },
-}
+pub use crate::source::{Malformed, Page, Record, WriteOutcome};
 
 #[derive(Clone)]
 pub struct ApClient {
@@ -257,21 +224,16 @@ impl ApClient {
 
     /// GETs `endpoint` under the HTTP policy; a non-2xx answer is an error with the source's text.
     async fn get_text(&self, endpoint: &str, query: &[(&str, String)]) -> Result<String, ConnectError> {
-        let resp = self
+        let (status, body) = self
             .policy
-            .send(endpoint, || {
+            .send_text(endpoint, || {
                 self.http.get(endpoint).header("x-api-key", &self.api_key).query(query)
             })
             .await?;
-        let status = resp.status();
-        let body = resp.text().await.map_err(|source| ConnectError::Transport {
-            endpoint: endpoint.to_string(),
-            source,
-        })?;
-        if !status.is_success() {
+        if !(200..300).contains(&status) {
             return Err(ConnectError::Status {
                 endpoint: endpoint.to_string(),
-                status: status.as_u16(),
+                status,
                 message: summarize(&body),
             });
         }
@@ -289,9 +251,9 @@ impl ApClient {
         body: &serde_json::Value,
     ) -> Result<WriteOutcome, ConnectError> {
         let endpoint = format!("{}/api/v1/{}", self.base_url, write.path(target));
-        let resp = self
+        let (status, text) = self
             .policy
-            .send(&endpoint, || {
+            .send_text(&endpoint, || {
                 let mut req = self
                     .http
                     .post(&endpoint)
@@ -304,11 +266,6 @@ impl ApClient {
                 req
             })
             .await?;
-        let status = resp.status().as_u16();
-        let text = resp.text().await.map_err(|source| ConnectError::Transport {
-            endpoint: endpoint.clone(),
-            source,
-        })?;
         if (200..300).contains(&status) {
             let record =
                 map_record(write.answers_with(), &self.connection_id, &text, Utc::now()).map_err(|reason| {
@@ -591,5 +548,55 @@ mod tests {
             "version": 1, "updated_at": "2026-11-20T10:00:00Z"});
         let err = map_record(Resource::Invoices, "ap", &bad_total.to_string(), now).unwrap_err();
         assert!(err.starts_with("total:"), "{err}");
+    }
+}
+
+impl crate::Source for ApClient {
+    fn connection_id(&self) -> &str {
+        &self.connection_id
+    }
+
+    fn resources(&self) -> &'static [&'static str] {
+        &["users", "entities", "suppliers", "invoices", "approvals"]
+    }
+
+    async fn fetch_page(
+        &self,
+        resource: &'static str,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page, ConnectError> {
+        let r = Resource::from_path(resource).ok_or_else(|| ConnectError::BadUrl {
+            url: resource.into(),
+            reason: "the AP system has no such resource".into(),
+        })?;
+        ApClient::fetch_page(self, r, cursor, limit).await
+    }
+
+    async fn fetch_one(&self, resource: &str, id: &str) -> Result<Result<Record, String>, ConnectError> {
+        match Resource::from_path(resource) {
+            Some(r) => ApClient::fetch_one(self, r, id).await,
+            None => Ok(Err(format!("the AP system has no resource {resource}"))),
+        }
+    }
+
+    fn map_raw(&self, resource: &str, raw: &str) -> Result<Record, String> {
+        let r = Resource::from_path(resource).ok_or_else(|| format!("the AP system has no resource {resource}"))?;
+        map_record(r, &self.connection_id, raw, Utc::now())
+    }
+
+    async fn write(
+        &self,
+        kind: &str,
+        target: &str,
+        idempotency_key: &str,
+        if_match: Option<i64>,
+        body: &serde_json::Value,
+    ) -> Result<WriteOutcome, ConnectError> {
+        let write = Write::from_kind(kind).ok_or_else(|| ConnectError::Unsupported {
+            connection: self.connection_id.clone(),
+            what: format!("action kind {kind}"),
+        })?;
+        self.post_write(write, target, idempotency_key, if_match, body).await
     }
 }

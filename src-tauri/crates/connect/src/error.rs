@@ -20,6 +20,10 @@ pub enum ConnectError {
     SecretMissing { name: String },
     #[error("the OS keyring is not available ({reason}); Control Tower stores credentials only there")]
     KeyringUnavailable { reason: String },
+    #[error("{connection}: {what} is not supported by this source")]
+    Unsupported { connection: String, what: String },
+    #[error("{endpoint}: authentication failed: {message}")]
+    Auth { endpoint: String, message: String },
     #[error("invalid base URL {url:?}: {reason}")]
     BadUrl { url: String, reason: String },
 }

@@ -93,6 +93,36 @@ impl HttpPolicy {
     }
 }
 
+impl HttpPolicy {
+    /// Like `send`, and reads the body: a connection dropped mid-body is retried like an
+    /// outage. Returns the status and the text.
+    pub async fn send_text(
+        &self,
+        endpoint: &str,
+        make: impl Fn() -> RequestBuilder,
+    ) -> Result<(u16, String), ConnectError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let resp = self.send(endpoint, &make).await?;
+            let status = resp.status().as_u16();
+            match resp.text().await {
+                Ok(text) => return Ok((status, text)),
+                Err(source) if attempt >= self.max_attempts => {
+                    return Err(ConnectError::Transport {
+                        endpoint: endpoint.into(),
+                        source,
+                    })
+                }
+                Err(e) => {
+                    tracing::warn!(endpoint, attempt, error = %e, "answer cut off, retrying");
+                    tokio::time::sleep(self.backoff(attempt)).await;
+                }
+            }
+        }
+    }
+}
+
 fn is_transient(status: StatusCode) -> bool {
     status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::REQUEST_TIMEOUT || status.is_server_error()
 }
@@ -148,4 +178,84 @@ mod tests {
         assert_eq!(summarize("  plain text "), "plain text");
         assert_eq!(summarize(&"a".repeat(1000)).len(), 300);
     }
+}
+
+/// A base URL a connector may call: http or https, without a trailing slash.
+pub(crate) fn checked_base_url(base_url: &str) -> Result<String, ConnectError> {
+    let url = reqwest::Url::parse(base_url).map_err(|e| ConnectError::BadUrl {
+        url: base_url.into(),
+        reason: e.to_string(),
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(ConnectError::BadUrl {
+            url: base_url.into(),
+            reason: "expected http or https".into(),
+        });
+    }
+    Ok(base_url.trim_end_matches('/').into())
+}
+
+/// Fetches and parses a page; a page that does not parse is fetched again (a proxy may have cut
+/// it), and if it stays broken the error names the endpoint, cursor and position.
+pub(crate) async fn page_with_retries<F, Fut>(
+    policy: &HttpPolicy,
+    endpoint: &str,
+    cursor: &str,
+    fetch: F,
+) -> Result<crate::source::Page, ConnectError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<Result<crate::source::Page, String>, ConnectError>>,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match fetch().await? {
+            Ok(page) => return Ok(page),
+            Err(reason) if attempt >= policy.max_attempts => {
+                return Err(ConnectError::MalformedPage {
+                    endpoint: endpoint.into(),
+                    cursor: cursor.into(),
+                    reason,
+                })
+            }
+            Err(reason) => {
+                tracing::warn!(endpoint, cursor, %reason, attempt, "malformed page, fetching again");
+                tokio::time::sleep(policy.backoff(attempt)).await;
+            }
+        }
+    }
+}
+
+/// What a source's answer to a write means: applied with the target as it is now, refused for a
+/// person to look at, or (401) a credential problem the outbox retries after it is fixed.
+pub(crate) fn write_outcome(
+    endpoint: &str,
+    status: u16,
+    text: &str,
+    map: impl FnOnce(&str) -> Result<crate::source::Record, String>,
+) -> Result<crate::source::WriteOutcome, ConnectError> {
+    use crate::source::WriteOutcome;
+    if (200..300).contains(&status) {
+        let record = map(text).map_err(|reason| ConnectError::MalformedPage {
+            endpoint: endpoint.into(),
+            cursor: "-".into(),
+            reason,
+        })?;
+        return Ok(WriteOutcome::Applied {
+            status,
+            record: Box::new(record),
+        });
+    }
+    if status == 401 {
+        return Err(ConnectError::Status {
+            endpoint: endpoint.into(),
+            status,
+            message: summarize(text),
+        });
+    }
+    Ok(WriteOutcome::Refused {
+        status,
+        message: summarize(text),
+    })
 }

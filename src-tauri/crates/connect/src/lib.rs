@@ -4,12 +4,17 @@
 
 pub mod ap;
 pub mod circuit;
+pub mod erp;
 mod error;
 pub mod http;
+mod oauth;
 pub mod rate;
 pub mod secrets;
+pub mod source;
+pub mod treasury;
 pub mod webhook;
 
 pub use error::ConnectError;
 pub use http::HttpPolicy;
 pub use secrets::{KeyringSecrets, SecretStore};
+pub use source::{Client, Record, Source, WriteOutcome};

@@ -1,10 +1,10 @@
 //! The AP system's state and HTTP API.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -12,83 +12,15 @@ use chrono::{Duration, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::faults::{Drawn, Faults};
+use crate::faults::{FaultState, Faults};
 use crate::generate::{generate, ts};
+use crate::protocol::{api_error, write, System};
+use crate::table::{Table, Versioned};
 use crate::wire::{
     ApiError, ApprovalStep, DecisionRecord, DecisionRequest, Entity, Invoice, Page, Snapshot, Supplier, User,
 };
 use crate::SandboxConfig;
-use rand::{Rng, SeedableRng};
-
-/// A record the API lists by change sequence.
-trait Versioned: Clone + Serialize {
-    fn id(&self) -> &str;
-    fn bump(&mut self, at: &str);
-}
-
-macro_rules! versioned {
-    ($($t:ty),*) => {$(
-        impl Versioned for $t {
-            fn id(&self) -> &str { &self.id }
-            fn bump(&mut self, at: &str) {
-                self.version += 1;
-                self.updated_at = at.to_string();
-            }
-        }
-    )*};
-}
-versioned!(User, Entity, Supplier, Invoice, ApprovalStep);
-
-/// Records by id, and their ids by the sequence number of their last change, so a delta cursor
-/// is simply "the last sequence number seen".
-struct Table<T> {
-    rows: HashMap<String, (u64, T)>,
-    by_seq: BTreeMap<u64, String>,
-}
-
-impl<T: Versioned> Table<T> {
-    fn new() -> Self {
-        Table {
-            rows: HashMap::new(),
-            by_seq: BTreeMap::new(),
-        }
-    }
-
-    fn put(&mut self, seq: u64, row: T) {
-        let id = row.id().to_string();
-        if let Some((old, _)) = self.rows.insert(id.clone(), (seq, row)) {
-            self.by_seq.remove(&old);
-        }
-        self.by_seq.insert(seq, id);
-    }
-
-    fn get(&self, id: &str) -> Option<&T> {
-        self.rows.get(id).map(|(_, r)| r)
-    }
-
-    fn page(&self, after: u64, limit: usize) -> (Vec<&T>, u64, bool) {
-        let mut out = Vec::with_capacity(limit);
-        let mut last = after;
-        let mut iter = self.by_seq.range(after + 1..);
-        for (seq, id) in iter.by_ref().take(limit) {
-            out.push(&self.rows[id].1);
-            last = *seq;
-        }
-        let has_more = iter.next().is_some();
-        (out, last, has_more)
-    }
-
-    fn all(&self) -> Vec<T> {
-        let mut v: Vec<T> = self.rows.values().map(|(_, r)| r.clone()).collect();
-        v.sort_by(|a, b| a.id().cmp(b.id()));
-        v
-    }
-}
-
-struct Stored {
-    status: StatusCode,
-    body: serde_json::Value,
-}
+use rand::Rng;
 
 pub(crate) struct ApState {
     api_key: String,
@@ -98,23 +30,22 @@ pub(crate) struct ApState {
     suppliers: Table<Supplier>,
     invoices: Table<Invoice>,
     approvals: Table<ApprovalStep>,
-    idempotency: HashMap<String, Stored>,
+    idempotency: HashMap<String, crate::protocol::Stored>,
     pub(crate) decisions: Vec<DecisionRecord>,
     pub(crate) holds: Vec<crate::wire::HoldRecord>,
-    pub(crate) faults: Faults,
-    /// A page fault drawn for the request being answered.
-    pending_page_fault: Option<Drawn>,
+    pub(crate) faults: FaultState,
     /// Webhook subscriptions (url, secret) and the events waiting to be sent to them.
     pub(crate) subscriptions: Vec<(String, Vec<u8>)>,
     pub(crate) pending_events: Vec<crate::wire::Event>,
     event_seq: u64,
-    /// Draws fault-mode faults reproducibly from the seed.
-    fault_rng: rand_chacha::ChaCha8Rng,
 }
 
 impl ApState {
     pub(crate) fn generate(config: &SandboxConfig) -> ApState {
-        let g = generate(config.seed, config.size, config.now);
+        ApState::from_generated(config, generate(config.seed, config.size, config.now))
+    }
+
+    pub(crate) fn from_generated(config: &SandboxConfig, g: crate::generate::Generated) -> ApState {
         let mut s = ApState {
             api_key: config.api_key.clone(),
             seq: 0,
@@ -126,12 +57,10 @@ impl ApState {
             idempotency: HashMap::new(),
             decisions: Vec::new(),
             holds: Vec::new(),
-            faults: Faults::default(),
-            pending_page_fault: None,
+            faults: FaultState::new(config.seed),
             subscriptions: Vec::new(),
             pending_events: Vec::new(),
             event_seq: 0,
-            fault_rng: rand_chacha::ChaCha8Rng::seed_from_u64(config.seed ^ 0xFA17),
         };
         for r in g.users {
             let seq = s.next_seq();
@@ -156,25 +85,6 @@ impl ApState {
         s
     }
 
-    /// Fault mode: whether this request gets a fault, and which.
-    fn draw_fault(&mut self, listing: bool) -> Option<Drawn> {
-        let rate = self.faults.per_mille.min(1000);
-        if rate == 0 || self.fault_rng.gen_range(0..1000) >= rate {
-            return None;
-        }
-        let kinds: &[Drawn] = if listing {
-            &[
-                Drawn::Unavailable,
-                Drawn::Throttled,
-                Drawn::MalformedRecord,
-                Drawn::BrokenPage,
-            ]
-        } else {
-            &[Drawn::Unavailable, Drawn::Throttled]
-        };
-        Some(kinds[self.fault_rng.gen_range(0..kinds.len())])
-    }
-
     /// Notes a change for the webhook subscribers.
     fn emit(&mut self, resource: &str, id: &str, version: i64) {
         if self.subscriptions.is_empty() {
@@ -192,8 +102,7 @@ impl ApState {
 
     /// Fault mode for webhooks: whether to send an event twice.
     pub(crate) fn duplicate_event(&mut self) -> bool {
-        let rate = self.faults.per_mille.min(1000);
-        rate > 0 && self.fault_rng.gen_range(0..1000) < rate
+        self.faults.duplicate()
     }
 
     fn next_seq(&mut self) -> u64 {
@@ -248,6 +157,11 @@ impl ApState {
     }
 
     /// A new invoice arrives (the demo clock): captured, coded, its first step pending today.
+    /// Every approved invoice, for the ERP side of the estate to post.
+    pub(crate) fn approved_invoices(&self) -> Vec<&Invoice> {
+        self.invoices.values().filter(|i| i.status == "approved").collect()
+    }
+
     pub(crate) fn arrive(&mut self, rng: &mut impl Rng, now: chrono::DateTime<Utc>) {
         let users = self.users.all();
         let approvers: Vec<&User> = users
@@ -483,22 +397,20 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/_sandbox/checksums", get(checksums))
         .route("/_sandbox/decisions", get(decisions))
         .route("/_sandbox/holds", get(holds))
+        .layer(axum::middleware::from_fn(crate::faults::network_layer))
         .with_state(state)
 }
 
-fn api_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    (
-        status,
-        Json(ApiError {
-            error: code.into(),
-            message: message.into(),
-            current: None,
-        }),
-    )
-        .into_response()
+/// Authentication and injected faults, checked before every API call: `Some` is the refusal.
+impl System for ApState {
+    fn gate(&mut self, headers: &HeaderMap, listing: bool) -> Option<Response> {
+        gate(self, headers, listing)
+    }
+    fn idempotency(&mut self) -> &mut HashMap<String, crate::protocol::Stored> {
+        &mut self.idempotency
+    }
 }
 
-/// Authentication and injected faults, checked before every API call: `Some` is the refusal.
 fn gate(state: &mut ApState, headers: &HeaderMap, listing: bool) -> Option<Response> {
     let key = headers.get("x-api-key").and_then(|v| v.to_str().ok()).or_else(|| {
         headers
@@ -513,27 +425,7 @@ fn gate(state: &mut ApState, headers: &HeaderMap, listing: bool) -> Option<Respo
             "missing or invalid API key",
         ));
     }
-    let drawn = match state.draw_fault(listing) {
-        Some(Drawn::Unavailable) => Some(503),
-        Some(Drawn::Throttled) => Some(429),
-        Some(other) => {
-            state.pending_page_fault = Some(other);
-            None
-        }
-        None => None,
-    };
-    if let Some(code) = drawn.or_else(|| (!state.faults.fail_next.is_empty()).then(|| state.faults.fail_next.remove(0)))
-    {
-        let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-        let mut resp = api_error(status, "injected_fault", format!("sandbox fault mode answered {code}"));
-        if let Some(secs) = state.faults.retry_after_secs.or((code == 429).then_some(1)) {
-            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-                resp.headers_mut().insert("retry-after", v);
-            }
-        }
-        return Some(resp);
-    }
-    None
+    state.faults.inject(listing)
 }
 
 #[derive(Deserialize)]
@@ -542,7 +434,7 @@ struct ListParams {
     limit: Option<usize>,
 }
 
-trait Listed: Versioned + DeserializeOwned {
+trait Listed: Versioned + Serialize + DeserializeOwned {
     fn table(state: &ApState) -> &Table<Self>;
 }
 
@@ -574,9 +466,7 @@ async fn list<T: Listed>(State(state): State<Shared>, headers: HeaderMap, Query(
         );
     };
     let limit = p.limit.unwrap_or(200).clamp(1, 1000);
-    let drawn = s.pending_page_fault.take();
-    let broken = s.faults.broken_pages > 0 || drawn == Some(Drawn::BrokenPage);
-    let malformed = s.faults.malformed_records > 0 || drawn == Some(Drawn::MalformedRecord);
+    let (broken, malformed) = s.faults.page_faults();
     let (rows, last, has_more) = T::table(&s).page(after, limit);
     let page = Page {
         data: rows,
@@ -593,7 +483,6 @@ async fn list<T: Listed>(State(state): State<Shared>, headers: HeaderMap, Query(
             first["version"] = serde_json::json!("seven");
             first["updated_at"] = serde_json::json!(12);
         }
-        s.faults.malformed_records = s.faults.malformed_records.saturating_sub(1);
         body.to_string()
     } else {
         match serde_json::to_string(&page) {
@@ -602,15 +491,7 @@ async fn list<T: Listed>(State(state): State<Shared>, headers: HeaderMap, Query(
         }
     };
     if broken {
-        s.faults.broken_pages = s.faults.broken_pages.saturating_sub(1);
-        // A page cut off mid-way, as a proxy timing out would deliver it.
-        let cut = text.len() / 2;
-        return (
-            StatusCode::OK,
-            [("content-type", "application/json")],
-            text[..cut].to_string(),
-        )
-            .into_response();
+        return crate::faults::cut_off(&text);
     }
     (StatusCode::OK, [("content-type", "application/json")], text).into_response()
 }
@@ -624,71 +505,6 @@ async fn one<T: Listed>(State(state): State<Shared>, Path(id): Path<String>, hea
         Some(row) => Json(row.clone()).into_response(),
         None => api_error(StatusCode::NOT_FOUND, "not_found", format!("{id} does not exist")),
     }
-}
-
-/// The write protocol every action endpoint shares: auth and faults, a required
-/// `Idempotency-Key` (a known key gets its first answer again, applied once), an optional
-/// `If-Match` version, and a JSON body; `apply` makes the change or refuses it.
-fn write<B: DeserializeOwned>(
-    s: &mut ApState,
-    headers: &HeaderMap,
-    body: &[u8],
-    apply: impl FnOnce(&mut ApState, B, Option<i64>, &str) -> Result<serde_json::Value, (StatusCode, ApiError)>,
-) -> Response {
-    if let Some(resp) = gate(s, headers, false) {
-        return resp;
-    }
-    let Some(key) = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-    else {
-        return api_error(
-            StatusCode::BAD_REQUEST,
-            "idempotency_key_required",
-            "writes need an Idempotency-Key header",
-        );
-    };
-    if let Some(stored) = s.idempotency.get(&key) {
-        return (
-            stored.status,
-            [("idempotent-replayed", "true")],
-            Json(stored.body.clone()),
-        )
-            .into_response();
-    }
-    let if_match = match headers.get("if-match").and_then(|v| v.to_str().ok()) {
-        None => None,
-        Some(v) => match v.trim().trim_matches('"').parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                return api_error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_if_match",
-                    "If-Match must be a version number",
-                )
-            }
-        },
-    };
-    let req: B = match serde_json::from_slice(body) {
-        Ok(r) => r,
-        Err(e) => return api_error(StatusCode::BAD_REQUEST, "invalid_body", e.to_string()),
-    };
-    let (status, value) = match apply(s, req, if_match, &key) {
-        Ok(v) => (StatusCode::OK, v),
-        Err((status, e)) => match serde_json::to_value(e) {
-            Ok(v) => (status, v),
-            Err(e) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
-        },
-    };
-    s.idempotency.insert(
-        key,
-        Stored {
-            status,
-            body: value.clone(),
-        },
-    );
-    (status, Json(value)).into_response()
 }
 
 fn to_json(v: impl Serialize) -> Result<serde_json::Value, (StatusCode, ApiError)> {
@@ -711,7 +527,7 @@ async fn decision(
     body: axum::body::Bytes,
 ) -> Response {
     let mut s = lock(&state);
-    write(&mut s, &headers, &body, |s, req: DecisionRequest, if_match, key| {
+    write(&mut *s, &headers, &body, |s, req: DecisionRequest, if_match, key| {
         let step = s.decide(&id, &req, if_match)?;
         s.decisions.push(DecisionRecord {
             approval_id: id.clone(),
@@ -733,7 +549,7 @@ async fn hold(
 ) -> Response {
     let mut s = lock(&state);
     write(
-        &mut s,
+        &mut *s,
         &headers,
         &body,
         |s, req: crate::wire::HoldRequest, if_match, key| {
@@ -804,7 +620,7 @@ async fn subscribe(State(state): State<Shared>, headers: HeaderMap, Json(sub): J
 }
 
 async fn set_faults(State(state): State<Shared>, Json(f): Json<Faults>) -> StatusCode {
-    lock(&state).faults = f;
+    lock(&state).faults.faults = f;
     StatusCode::NO_CONTENT
 }
 

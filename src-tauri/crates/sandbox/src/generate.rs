@@ -51,6 +51,7 @@ impl std::str::FromStr for Size {
     }
 }
 
+#[derive(Default)]
 pub struct Generated {
     pub users: Vec<User>,
     pub entities: Vec<Entity>,
@@ -252,9 +253,11 @@ pub(crate) fn invoice(
         currency: entity.currency.clone(),
         total: money(total),
         status: status.into(),
-        po_number: rng
-            .gen_ratio(2, 3)
-            .then(|| format!("PO-{}", 400_000 + rng.gen_range(0..100_000))),
+        // One PO per invoice that quotes one; the draw stays so seeds keep their data.
+        po_number: rng.gen_ratio(2, 3).then(|| {
+            let _ = rng.gen_range(0..100_000);
+            format!("PO-{}", 4_000_000 + n)
+        }),
         created_by: Some(created_by),
         coded_by: Some(coded_by),
         lines,

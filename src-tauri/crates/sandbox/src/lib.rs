@@ -6,12 +6,20 @@
 //! demos; it is not part of the simulated product's API.
 
 mod ap;
+mod book;
 mod clock;
+mod erp;
+mod estate;
 mod faults;
 mod generate;
+mod iso20022;
 mod names;
+mod protocol;
+mod table;
+mod treasury;
 mod webhooks;
 pub mod wire;
+pub mod world;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -20,6 +28,8 @@ use chrono::{DateTime, Utc};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+pub use book::WriteRecord;
+pub use estate::{Estate, System, SystemKind};
 pub use faults::Faults;
 pub use generate::Size;
 pub use wire::DecisionRecord;
@@ -43,14 +53,18 @@ pub struct SandboxConfig {
 pub struct Sandbox {
     addr: SocketAddr,
     seed: u64,
-    state: Arc<Mutex<ap::ApState>>,
+    pub(crate) state: Arc<Mutex<ap::ApState>>,
     _stop: oneshot::Sender<()>,
 }
 
 impl Sandbox {
     /// Generates the data and serves it on `bind` (use port 0 for a free port).
     pub async fn start(config: SandboxConfig, bind: SocketAddr) -> Result<Sandbox, SandboxError> {
-        let state = Arc::new(Mutex::new(ap::ApState::generate(&config)));
+        Sandbox::serve(ap::ApState::generate(&config), &config, bind).await
+    }
+
+    async fn serve(state: ap::ApState, config: &SandboxConfig, bind: SocketAddr) -> Result<Sandbox, SandboxError> {
+        let state = Arc::new(Mutex::new(state));
         let listener = TcpListener::bind(bind)
             .await
             .map_err(|source| SandboxError::Bind { addr: bind, source })?;
@@ -106,11 +120,11 @@ impl Sandbox {
     }
 
     pub fn set_faults(&self, faults: Faults) {
-        self.lock().faults = faults;
+        self.lock().faults.faults = faults;
     }
 
     pub fn faults(&self) -> Faults {
-        self.lock().faults.clone()
+        self.lock().faults.faults.clone()
     }
 
     /// Simulates work done in the source: changes an invoice's due date, bumping its version.

@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod recon_lines;
 pub mod recon_matches;
 pub mod recon_runs;
+pub mod source_records;
 pub mod suppliers;
 pub mod sync_log;
 pub mod users;

@@ -257,5 +257,9 @@ pub async fn checksums(store: &Store, connection_id: &str) -> Result<domain::che
         "approvals".into(),
         TableChecksum::of(rows.iter().map(|r| (r.external_id.as_str(), r.source_version))),
     );
+    c.tables
+        .extend(crate::source_records::checksums(store, connection_id).await?);
+    // A connection holds only the tables of its kind; the empty ones say nothing.
+    c.tables.retain(|_, t| t.count > 0);
     Ok(c)
 }

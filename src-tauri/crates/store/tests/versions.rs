@@ -49,6 +49,7 @@ async fn open() -> (tempfile::TempDir, Store) {
             name: "AP".into(),
             base_url: "http://127.0.0.1:1".into(),
             secret_ref: "x".into(),
+            ..Default::default()
         },
     )
     .await

@@ -15,14 +15,17 @@ pub(crate) type Entities = HashMap<(String, String), LegalEntity>;
 /// the dead letters).
 pub(crate) async fn apply_all<'r>(
     tx: &mut SqliteConnection,
+    connection_id: &str,
     records: impl IntoIterator<Item = &'r Record>,
     entities: &Entities,
 ) -> Result<(u64, Vec<(&'r Record, String)>), store::StoreError> {
     let now = chrono::Utc::now();
     let (mut users, mut ents, mut suppliers, mut invoices, mut approvals) = (vec![], vec![], vec![], vec![], vec![]);
     let mut unplaced = Vec::new();
+    let mut documents = Vec::new();
     for record in records {
         match record {
+            Record::Document(d) => documents.push(d),
             Record::User(p, u) => users.push((p.clone(), u.clone())),
             Record::Entity(e) => ents.push(e.clone()),
             Record::Supplier(s) => suppliers.push(s.clone()),
@@ -53,6 +56,7 @@ pub(crate) async fn apply_all<'r>(
     changed += store::suppliers::upsert_batch(tx, &suppliers).await?;
     changed += store::invoices::upsert_batch(tx, &invoices).await?;
     changed += store::approvals::upsert_batch(tx, &approvals).await?;
+    changed += store::source_records::upsert_batch(tx, connection_id, &documents, now).await?;
     Ok((changed, unplaced))
 }
 

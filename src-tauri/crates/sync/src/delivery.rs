@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, Utc};
-use connect::ap::WriteOutcome;
+use connect::{Source, WriteOutcome};
 use store::outbox::{self, OutboxAction};
 use tracing::{info, info_span, warn, Instrument};
 
@@ -68,15 +68,13 @@ impl Engine {
         conn: &store::connections::Connection,
         action: &OutboxAction,
     ) -> Result<bool, SyncError> {
-        let write = connect::ap::Write::from_kind(&action.kind)
-            .ok_or_else(|| SyncError::Invalid(format!("no delivery for action kind {}", action.kind)))?;
         let client = self.client(conn)?;
         // The payload was written as the source's request body when the person acted.
         let body: serde_json::Value =
             serde_json::from_str(&action.payload).map_err(|e| SyncError::Invalid(format!("action payload: {e}")))?;
         match client
-            .post_write(
-                write,
+            .write(
+                &action.kind,
                 &action.target_external_id,
                 &action.idempotency_key,
                 action.if_match,
@@ -88,7 +86,7 @@ impl Engine {
                 // The source's answer is the newest version we know: mirror it right away.
                 let entities = entity_map(&self.store).await?;
                 let mut tx = self.store.begin().await?;
-                let (_, unplaced) = apply_all(&mut tx, [record.as_ref()], &entities).await?;
+                let (_, unplaced) = apply_all(&mut tx, &conn.id, [record.as_ref()], &entities).await?;
                 if let Some((_, reason)) = unplaced.first() {
                     warn!(%reason, "applied action could not be mirrored; the next sync will bring it");
                 }
@@ -102,6 +100,10 @@ impl Engine {
                     connect::ap::Record::Supplier(supplier) => Some(serde_json::json!({
                         "on_hold": supplier.on_hold,
                         "source_version": supplier.provenance.source_version,
+                    })),
+                    connect::Record::Document(d) => Some(serde_json::json!({
+                        "source_version": d.version(),
+                        "record": serde_json::from_str::<serde_json::Value>(&d.to_json()).unwrap_or_default(),
                     })),
                     _ => None,
                 };

@@ -11,6 +11,8 @@ pub enum SyncError {
     Refused(#[from] DecisionRefusal),
     #[error("{0} not found")]
     NotFound(String),
+    #[error(transparent)]
+    Recon(#[from] Box<crate::reconcile::ReconError>),
     #[error("not allowed: {0}")]
     Forbidden(String),
     #[error("{0}")]

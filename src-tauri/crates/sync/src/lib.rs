@@ -10,6 +10,7 @@ pub mod pull;
 pub mod reconcile;
 pub mod replay;
 pub mod runner;
+mod statements;
 pub mod targeted;
 
 use std::collections::HashMap;
@@ -36,6 +37,8 @@ pub struct Engine {
     /// Per connection: requests per second and burst, shared by every client of it.
     limiters: Arc<Mutex<HashMap<String, Arc<connect::rate::RateLimiter>>>>,
     pub rate_limit: (u32, u32),
+    /// When each connection last started a run, for its schedule.
+    last_runs: Arc<Mutex<HashMap<String, Instant>>>,
 }
 
 impl Engine {
@@ -49,6 +52,7 @@ impl Engine {
             breakers: Arc::default(),
             limiters: Arc::default(),
             rate_limit: (500, 100),
+            last_runs: Arc::default(),
         }
     }
 
@@ -76,7 +80,8 @@ impl Engine {
         f(breakers.entry(connection_id.to_string()).or_default())
     }
 
-    fn client(&self, c: &store::connections::Connection) -> Result<connect::ap::ApClient, SyncError> {
+    /// The connector for a connection, by its kind, under the connection's rate limit.
+    pub fn client(&self, c: &store::connections::Connection) -> Result<connect::Client, SyncError> {
         let mut policy = self.policy.clone();
         let limiter = {
             let mut limiters = self.limiters.lock().unwrap_or_else(|p| p.into_inner());
@@ -87,12 +92,36 @@ impl Engine {
                 .clone()
         };
         policy.limiter = Some(limiter);
-        Ok(connect::ap::ApClient::new(
-            &c.id,
-            &c.base_url,
-            &c.secret_ref,
-            self.secrets.as_ref(),
-            policy,
-        )?)
+        let secrets = self.secrets.as_ref();
+        Ok(match c.kind.as_str() {
+            "ap" => connect::Client::Ap(connect::ap::ApClient::new(
+                &c.id,
+                &c.base_url,
+                &c.secret_ref,
+                secrets,
+                policy,
+            )?),
+            "erp" => connect::Client::Erp(connect::erp::ErpClient::new(
+                &c.id,
+                &c.base_url,
+                c.client_id.as_deref().unwrap_or_default(),
+                &c.secret_ref,
+                secrets,
+                policy,
+            )?),
+            "treasury" => connect::Client::Treasury(connect::treasury::TreasuryClient::new(
+                &c.id,
+                &c.base_url,
+                &c.secret_ref,
+                secrets,
+                policy,
+            )?),
+            other => {
+                return Err(SyncError::Invalid(format!(
+                    "connection {} has unknown kind {other:?}",
+                    c.id
+                )))
+            }
+        })
     }
 }

@@ -3,8 +3,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use connect::ap::Resource;
-use connect::ConnectError;
+use connect::{Client, ConnectError, Source};
 use store::connections::Connection;
 use store::sync_log::{self, RunOutcome};
 use tracing::{info, info_span, warn, Instrument};
@@ -26,6 +25,27 @@ impl Engine {
         let mut reports = Vec::new();
         for c in store::connections::list(&self.store).await? {
             reports.push(self.sync_connection(&c).await?);
+        }
+        Ok(reports)
+    }
+
+    /// Pulls the connections whose schedule is due: each every `sync_every_secs`, or every
+    /// `default_every` when it has none.
+    pub async fn sync_due(&self, default_every: Duration) -> Result<Vec<RunReport>, SyncError> {
+        let mut reports = Vec::new();
+        for c in store::connections::list(&self.store).await? {
+            let every = u64::try_from(c.sync_every_secs)
+                .ok()
+                .filter(|s| *s > 0)
+                .map(Duration::from_secs)
+                .unwrap_or(default_every);
+            let due = {
+                let last = self.last_runs.lock().unwrap_or_else(|p| p.into_inner());
+                last.get(&c.id).is_none_or(|t| t.elapsed() >= every)
+            };
+            if due {
+                reports.push(self.sync_connection(&c).await?);
+            }
         }
         Ok(reports)
     }
@@ -52,20 +72,30 @@ impl Engine {
                     duration: started.elapsed(),
                 });
             }
+            self.last_runs
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(c.id.clone(), Instant::now());
             let run_id = sync_log::start_run(&self.store, &c.id, Utc::now()).await?;
             let mut outcome = RunOutcome::default();
             let mut reached = true;
             match self.client(c) {
                 Ok(client) => {
-                    for resource in Resource::ALL {
+                    for &resource in client.resources() {
                         if let Err(e) = self.pull_resource(&client, c, resource, &mut outcome).await {
                             let fatal = !matches!(e, SyncError::Connect(ConnectError::MalformedPage { .. }));
-                            warn!(resource = resource.path(), error = %e, "resource sync stopped");
+                            warn!(resource, error = %e, "resource sync stopped");
                             outcome.error = Some(e.to_string());
                             if fatal {
                                 reached = false;
                                 break;
                             }
+                        }
+                    }
+                    if let (true, Client::Treasury(t)) = (reached, &client) {
+                        if let Err(e) = self.import_announced_statements(t, c).await {
+                            warn!(error = %e, "bank statements not imported");
+                            outcome.error = Some(format!("bank statements: {e}"));
                         }
                     }
                 }
@@ -113,14 +143,14 @@ impl Engine {
     /// while the current one is written; data and cursor commit together every few pages.
     async fn pull_resource(
         &self,
-        client: &connect::ap::ApClient,
+        client: &Client,
         c: &Connection,
-        resource: Resource,
+        resource: &'static str,
         outcome: &mut RunOutcome,
     ) -> Result<(), SyncError> {
         const PAGES_PER_COMMIT: usize = 8;
-        let start = sync_log::cursor(&self.store, &c.id, resource.path()).await?;
-        let entities = if resource == Resource::Approvals {
+        let start = sync_log::cursor(&self.store, &c.id, resource).await?;
+        let entities = if resource == "approvals" {
             entity_map(&self.store).await?
         } else {
             Default::default()
@@ -172,29 +202,29 @@ impl Engine {
         &self,
         tx: &mut sqlx::SqliteConnection,
         c: &Connection,
-        resource: Resource,
-        page: &connect::ap::Page,
+        resource: &str,
+        page: &connect::source::Page,
         entities: &crate::apply::Entities,
         outcome: &mut RunOutcome,
     ) -> Result<(), SyncError> {
         outcome.bytes += page.bytes as i64;
         outcome.records += page.records.len() as i64;
         let good = page.records.iter().filter_map(|r| r.as_ref().ok());
-        let (changed, unplaced) = apply_all(&mut *tx, good, entities).await?;
+        let (changed, unplaced) = apply_all(&mut *tx, &c.id, good, entities).await?;
         outcome.changed += changed as i64;
         for m in page.records.iter().filter_map(|r| r.as_ref().err()) {
             outcome.malformed += 1;
-            warn!(connection = %c.id, endpoint = resource.path(), position = %m.position, reason = %m.reason,
+            warn!(connection = %c.id, endpoint = resource, position = %m.position, reason = %m.reason,
                   "record sent to dead letters");
-            sync_log::add_dead_letter(&mut *tx, &c.id, resource.path(), &m.position, &m.reason, &m.raw).await?;
+            sync_log::add_dead_letter(&mut *tx, &c.id, resource, &m.position, &m.reason, &m.raw).await?;
         }
         for (_, reason) in unplaced {
             outcome.malformed += 1;
-            warn!(connection = %c.id, endpoint = resource.path(), %reason, "record sent to dead letters");
-            let position = format!("{} page ending at cursor {}", resource.path(), page.next_cursor);
-            sync_log::add_dead_letter(&mut *tx, &c.id, resource.path(), &position, &reason, "").await?;
+            warn!(connection = %c.id, endpoint = resource, %reason, "record sent to dead letters");
+            let position = format!("{} page ending at cursor {}", resource, page.next_cursor);
+            sync_log::add_dead_letter(&mut *tx, &c.id, resource, &position, &reason, "").await?;
         }
-        sync_log::set_cursor(&mut *tx, &c.id, resource.path(), &page.next_cursor).await?;
+        sync_log::set_cursor(&mut *tx, &c.id, resource, &page.next_cursor).await?;
         Ok(())
     }
 }

@@ -2,7 +2,7 @@
 //! have been fixed), and if it still fails, its current version is fetched from the source.
 
 use chrono::Utc;
-use connect::ap::{map_record, Resource};
+use connect::Source;
 use tracing::{info, info_span, Instrument};
 
 use crate::apply::{apply_all, entity_map};
@@ -23,20 +23,21 @@ impl Engine {
             let dl = store::sync_log::dead_letter(&self.store, id)
                 .await?
                 .ok_or_else(|| SyncError::NotFound(format!("dead letter {id}")))?;
-            let resource = Resource::from_path(&dl.resource).ok_or_else(|| {
-                SyncError::Invalid(format!("dead letter {id} names unknown resource {}", dl.resource))
-            })?;
             let conn = store::connections::get(&self.store, &dl.connection_id)
                 .await?
                 .ok_or_else(|| SyncError::NotFound(format!("connection {}", dl.connection_id)))?;
-            let (mut mapped, mut refetched) = (map_record(resource, &conn.id, &dl.raw, Utc::now()), false);
+            let client = self.client(&conn)?;
+            let (mut mapped, mut refetched) = (client.map_raw(&dl.resource, &dl.raw), false);
             if mapped.is_err() {
                 // The source may have sent a bad copy; ask it for the record again by its id.
-                let source_id = serde_json::from_str::<serde_json::Value>(&dl.raw)
-                    .ok()
-                    .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_string));
+                let source_id = serde_json::from_str::<serde_json::Value>(&dl.raw).ok().and_then(|v| {
+                    v.get("id")
+                        .or_else(|| v.get("Id"))
+                        .and_then(|i| i.as_str())
+                        .map(str::to_string)
+                });
                 if let Some(source_id) = source_id {
-                    mapped = self.client(&conn)?.fetch_one(resource, &source_id).await?;
+                    mapped = client.fetch_one(&dl.resource, &source_id).await?;
                     refetched = true;
                 }
             }
@@ -46,7 +47,7 @@ impl Engine {
             };
             let entities = entity_map(&self.store).await?;
             let mut tx = self.store.begin().await?;
-            let (_, unplaced) = apply_all(&mut tx, [&record], &entities).await?;
+            let (_, unplaced) = apply_all(&mut tx, &conn.id, [&record], &entities).await?;
             if let Some((_, reason)) = unplaced.into_iter().next() {
                 return Ok(ReplayOutcome::StillFailing(reason));
             }

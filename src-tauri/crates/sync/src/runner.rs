@@ -26,8 +26,9 @@ pub enum Change {
 }
 
 /// Runs until dropped: every `interval`, or at once when `wake` is notified (a person queued an
-/// action), delivers the outbox and syncs; between runs, applies webhook notices as targeted
-/// pulls. The caller spawns it on its runtime.
+/// action), delivers the outbox and syncs the connections whose schedule is due (each
+/// connection's own `sync_every_secs`, else every `interval`); between runs, applies webhook
+/// notices as targeted pulls. The caller spawns it on its runtime.
 pub async fn run(
     engine: Engine,
     interval: Duration,
@@ -47,7 +48,7 @@ pub async fn run(
                 on_change(Change::Failed(e.to_string()));
             }
         }
-        match engine.sync_all().await {
+        match engine.sync_due(interval).await {
             Ok(reports) => {
                 let records = reports.iter().map(|r| r.outcome.records).sum();
                 let changed = reports.iter().map(|r| r.outcome.changed).sum();
@@ -61,7 +62,8 @@ pub async fn run(
                 on_change(Change::Failed(e.to_string()));
             }
         }
-        let next_run = tokio::time::sleep(interval);
+        // Wake often enough for the most frequent schedule; idle wake-ups cost nothing.
+        let next_run = tokio::time::sleep(interval.min(Duration::from_secs(5)));
         tokio::pin!(next_run);
         loop {
             tokio::select! {

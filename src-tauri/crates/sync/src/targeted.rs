@@ -2,8 +2,8 @@
 //! from the source (never trusting the notice's content) and applies it. Versions make
 //! duplicated and out-of-order notices harmless.
 
-use connect::ap::Resource;
 use connect::webhook::WebhookEvent;
+use connect::Source;
 use tracing::{info_span, Instrument};
 
 use crate::apply::{apply_all, entity_map};
@@ -14,12 +14,10 @@ impl Engine {
     pub async fn pull_one(&self, connection_id: &str, event: &WebhookEvent) -> Result<bool, SyncError> {
         let span = info_span!("targeted_pull", connection = connection_id, resource = %event.resource, record = %event.record_id);
         async move {
-            let resource = Resource::from_path(&event.resource)
-                .ok_or_else(|| SyncError::Invalid(format!("webhook names unknown resource {}", event.resource)))?;
             let conn = store::connections::get(&self.store, connection_id)
                 .await?
                 .ok_or_else(|| SyncError::NotFound(format!("connection {connection_id}")))?;
-            let record = match self.client(&conn)?.fetch_one(resource, &event.record_id).await? {
+            let record = match self.client(&conn)?.fetch_one(&event.resource, &event.record_id).await? {
                 Ok(r) => r,
                 Err(reason) => {
                     return Err(SyncError::Invalid(format!(
@@ -30,7 +28,7 @@ impl Engine {
             };
             let entities = entity_map(&self.store).await?;
             let mut tx = self.store.begin().await?;
-            let (changed, unplaced) = apply_all(&mut tx, [&record], &entities).await?;
+            let (changed, unplaced) = apply_all(&mut tx, &conn.id, [&record], &entities).await?;
             tx.commit().await.map_err(store::StoreError::from)?;
             if let Some((_, reason)) = unplaced.into_iter().next() {
                 return Err(SyncError::Invalid(reason));

@@ -514,6 +514,7 @@ async fn demo_store(now: &str) -> (tempfile::TempDir, Store, Period) {
             name: "AP".into(),
             base_url: "http://127.0.0.1:1".into(),
             secret_ref: "none".into(),
+            ..Default::default()
         },
     )
     .await

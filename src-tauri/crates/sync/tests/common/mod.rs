@@ -65,6 +65,7 @@ pub async fn world(seed: u64) -> World {
             name: "AP sandbox".into(),
             base_url: sandbox.base_url(),
             secret_ref: secret_ref.clone(),
+            ..Default::default()
         },
     )
     .await

@@ -1,0 +1,187 @@
+//! The state of a document-style sandbox system (the ERPs and the treasury platform): its
+//! collections of canonical records in change order, credentials, faults, idempotent writes and
+//! the writes it applied, for tests to inspect.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::{DateTime, Duration, Utc};
+use domain::checksum::{Checksums, TableChecksum};
+use domain::Document;
+use serde::{Deserialize, Serialize};
+
+use crate::faults::FaultState;
+use crate::protocol::{api_error, Stored, System};
+use crate::table::Table;
+use crate::world::StatementBody;
+
+/// A write the system applied (not a replay of an idempotency key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteRecord {
+    pub resource: String,
+    pub id: String,
+    pub action: String,
+    pub actor_id: String,
+    pub idempotency_key: String,
+    pub at: String,
+}
+
+/// How the system authenticates callers.
+pub(crate) enum Auth {
+    /// `X-API-Key` header.
+    ApiKey(String),
+    /// OAuth2 client credentials: a token endpoint hands out bearer tokens that expire.
+    ClientCredentials {
+        client_id: String,
+        client_secret: String,
+        tokens: HashMap<String, DateTime<Utc>>,
+        lifetime: Duration,
+    },
+}
+
+pub(crate) struct Book {
+    pub name: String,
+    seq: u64,
+    pub tables: BTreeMap<&'static str, Table<Document>>,
+    pub auth: Auth,
+    idempotency: HashMap<String, Stored>,
+    pub faults: FaultState,
+    pub writes: Vec<WriteRecord>,
+    /// The treasury's bank statements behind its statement notices.
+    pub statements: BTreeMap<String, StatementBody>,
+    /// The ERP's parked documents behind open posting errors, by AP reference: posted on resubmit.
+    pub parked: HashMap<String, domain::erp::PostedInvoice>,
+    token_seq: u64,
+}
+
+impl Book {
+    pub fn new(name: &str, auth: Auth, seed: u64, documents: Vec<Document>) -> Book {
+        let mut b = Book {
+            name: name.into(),
+            seq: 0,
+            tables: BTreeMap::new(),
+            auth,
+            idempotency: HashMap::new(),
+            faults: FaultState::new(seed ^ name.len() as u64),
+            writes: Vec::new(),
+            statements: BTreeMap::new(),
+            parked: HashMap::new(),
+            token_seq: 0,
+        };
+        for d in documents {
+            b.put(d);
+        }
+        b
+    }
+
+    pub fn put(&mut self, d: Document) {
+        self.seq += 1;
+        let seq = self.seq;
+        self.tables.entry(d.resource()).or_insert_with(Table::new).put(seq, d);
+    }
+
+    pub fn get(&self, resource: &str, id: &str) -> Option<&Document> {
+        self.tables.get(resource).and_then(|t| t.get(id))
+    }
+
+    /// Changes a record at the source: `f` edits it, its version goes up and it moves to the
+    /// end of the change order, so the next delta brings it.
+    pub fn change(&mut self, resource: &str, id: &str, f: impl FnOnce(&mut Document)) -> Option<Document> {
+        self.seq += 1;
+        let seq = self.seq;
+        let table = self.tables.get_mut(resource)?;
+        let doc = table.get_mut(id)?;
+        f(doc);
+        doc.bump(Utc::now());
+        let out = doc.clone();
+        table.touch(id, seq);
+        Some(out)
+    }
+
+    pub fn checksums(&self) -> Checksums {
+        let tables = self
+            .tables
+            .iter()
+            .map(|(name, t)| {
+                (
+                    name.to_string(),
+                    TableChecksum::of(t.values().map(|d| (d.id(), d.version()))),
+                )
+            })
+            .collect();
+        Checksums { tables }
+    }
+
+    /// Issues a bearer token for valid client credentials.
+    pub fn issue_token(&mut self, client_id: &str, client_secret: &str) -> Option<(String, i64)> {
+        self.token_seq += 1;
+        let n = self.token_seq;
+        match &mut self.auth {
+            Auth::ClientCredentials {
+                client_id: id,
+                client_secret: secret,
+                tokens,
+                lifetime,
+            } if id == client_id && secret == client_secret => {
+                let token = format!("at-{}-{n}-{}", self.name, uuid_like(n));
+                tokens.insert(token.clone(), Utc::now() + *lifetime);
+                Some((token, lifetime.num_seconds()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Lets tests expire every issued token, as a token lifetime running out would.
+    pub fn expire_tokens(&mut self) {
+        if let Auth::ClientCredentials { tokens, .. } = &mut self.auth {
+            tokens.clear();
+        }
+    }
+
+    fn authorized(&self, headers: &HeaderMap) -> Result<(), Response> {
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        match &self.auth {
+            Auth::ApiKey(key) if header("x-api-key") == Some(key.as_str()) => Ok(()),
+            Auth::ApiKey(_) => Err(api_error(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "missing or invalid API key",
+            )),
+            Auth::ClientCredentials { tokens, .. } => {
+                let token = header("authorization").and_then(|v| v.strip_prefix("Bearer "));
+                match token.and_then(|t| tokens.get(t)) {
+                    Some(expires) if *expires > Utc::now() => Ok(()),
+                    Some(_) => Err(api_error(
+                        StatusCode::UNAUTHORIZED,
+                        "invalid_token",
+                        "the access token expired",
+                    )),
+                    None => Err(api_error(
+                        StatusCode::UNAUTHORIZED,
+                        "invalid_token",
+                        "missing or unknown bearer token",
+                    )),
+                }
+            }
+        }
+    }
+}
+
+fn uuid_like(n: u64) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(&Sha256::digest(format!("token-{n}-{}", Utc::now().timestamp_nanos_opt().unwrap_or(0)))[..12])
+}
+
+impl System for Book {
+    fn gate(&mut self, headers: &HeaderMap, listing: bool) -> Option<Response> {
+        if let Err(resp) = self.authorized(headers) {
+            return Some(resp);
+        }
+        self.faults.inject(listing)
+    }
+
+    fn idempotency(&mut self) -> &mut HashMap<String, Stored> {
+        &mut self.idempotency
+    }
+}

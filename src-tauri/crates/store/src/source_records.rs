@@ -1,0 +1,120 @@
+//! ERP and treasury records in the mirror, in canonical JSON per (connection, resource, id). An
+//! older version never overwrites a newer one, so retries, replays and out-of-order webhooks are
+//! harmless.
+
+use chrono::{DateTime, Utc};
+use domain::checksum::TableChecksum;
+use domain::Document;
+use sqlx::SqliteConnection;
+
+use crate::{format_ts, Result, Store, StoreError};
+
+/// Writes documents inside the caller's transaction; returns how many changed the mirror.
+pub async fn upsert_batch(
+    tx: &mut SqliteConnection,
+    connection_id: &str,
+    docs: &[&Document],
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let now = format_ts(now);
+    let mut changed = 0;
+    for d in docs {
+        let (resource, id, version, payload) = (d.resource(), d.id(), d.version(), d.to_json());
+        changed += sqlx::query!(
+            "INSERT INTO source_records (connection_id, resource, external_id, version, payload, synced_at)
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (connection_id, resource, external_id) DO UPDATE SET
+                 version = excluded.version, payload = excluded.payload, synced_at = excluded.synced_at
+             WHERE excluded.version > source_records.version",
+            connection_id,
+            resource,
+            id,
+            version,
+            payload,
+            now
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    }
+    Ok(changed)
+}
+
+fn parse(resource: &str, payload: &str) -> Result<Document> {
+    let value: serde_json::Value =
+        serde_json::from_str(payload).map_err(|e| StoreError::corrupt("source_records", "payload", e))?;
+    Document::parse(resource, value).map_err(|reason| StoreError::corrupt("source_records", "payload", reason))
+}
+
+/// Every mirrored record of `resource`, across connections, with the connection it came from.
+pub async fn list(store: &Store, resource: &str) -> Result<Vec<(String, Document)>> {
+    let rows = sqlx::query!(
+        "SELECT connection_id, payload FROM source_records WHERE resource = ? ORDER BY external_id",
+        resource
+    )
+    .fetch_all(store.reader())
+    .await?;
+    rows.into_iter()
+        .map(|r| Ok((r.connection_id, parse(resource, &r.payload)?)))
+        .collect()
+}
+
+/// The ids of a connection's records of `resource`.
+pub async fn ids(store: &Store, connection_id: &str, resource: &str) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar!(
+        "SELECT external_id FROM source_records WHERE connection_id = ? AND resource = ? ORDER BY external_id",
+        connection_id,
+        resource
+    )
+    .fetch_all(store.reader())
+    .await?)
+}
+
+/// One mirrored record and the connection it came from.
+pub async fn get(store: &Store, resource: &str, external_id: &str) -> Result<Option<(String, Document)>> {
+    let row = sqlx::query!(
+        "SELECT connection_id, payload FROM source_records WHERE resource = ? AND external_id = ? LIMIT 1",
+        resource,
+        external_id
+    )
+    .fetch_optional(store.reader())
+    .await?;
+    row.map(|r| Ok((r.connection_id, parse(resource, &r.payload)?)))
+        .transpose()
+}
+
+/// Per-resource fingerprints of a connection's records (see `domain::checksum`).
+pub async fn checksums(store: &Store, connection_id: &str) -> Result<Vec<(String, TableChecksum)>> {
+    let rows = sqlx::query!(
+        "SELECT resource, external_id, version FROM source_records WHERE connection_id = ? ORDER BY resource",
+        connection_id
+    )
+    .fetch_all(store.reader())
+    .await?;
+    let mut out: Vec<(String, TableChecksum)> = Vec::new();
+    let mut start = 0;
+    while start < rows.len() {
+        let resource = rows[start].resource.clone();
+        let end = rows[start..]
+            .iter()
+            .position(|r| r.resource != resource)
+            .map_or(rows.len(), |p| start + p);
+        let sum = TableChecksum::of(rows[start..end].iter().map(|r| (r.external_id.as_str(), r.version)));
+        out.push((resource, sum));
+        start = end;
+    }
+    Ok(out)
+}
+
+/// How many records of each resource a connection has in the mirror.
+pub async fn counts(store: &Store, connection_id: &str) -> Result<Vec<(String, i64)>> {
+    Ok(sqlx::query!(
+        r#"SELECT resource, COUNT(*) AS "n!: i64" FROM source_records WHERE connection_id = ? GROUP BY resource"#,
+        connection_id
+    )
+    .fetch_all(store.reader())
+    .await?
+    .into_iter()
+    .map(|r| (r.resource, r.n))
+    .collect())
+}

@@ -1,0 +1,39 @@
+//! Bank statements the treasury platform announces: after a sync, each statement not yet in the
+//! mirror is fetched as the bank's camt.053 and imported like a dropped file, so it is parsed,
+//! balance-checked and deduplicated the same way.
+
+use connect::treasury::TreasuryClient;
+use store::connections::Connection;
+use tracing::{info, warn};
+
+use crate::{Engine, SyncError};
+
+impl Engine {
+    /// Returns how many statements were imported.
+    pub(crate) async fn import_announced_statements(
+        &self,
+        client: &TreasuryClient,
+        c: &Connection,
+    ) -> Result<usize, SyncError> {
+        let have = store::bank_statements::refs(&self.store).await?;
+        let mut imported = 0;
+        for id in store::source_records::ids(&self.store, &c.id, "statements").await? {
+            if have.contains(&id) {
+                continue;
+            }
+            let bytes = client.statement_document(&id).await?;
+            let file = format!("{}:{id}.camt053.xml", c.id);
+            let outcome = crate::reconcile::import_bank_file(&self.store, "system", &file, &bytes)
+                .await
+                .map_err(Box::new)?;
+            if let Some(why) = outcome.statements.iter().find_map(|s| s.refused.clone()) {
+                warn!(statement = %id, %why, "statement from the bank refused");
+            }
+            imported += 1;
+        }
+        if imported > 0 {
+            info!(connection = %c.id, imported, "bank statements imported");
+        }
+        Ok(imported)
+    }
+}
