@@ -6,6 +6,7 @@ pub mod aging;
 pub mod approval;
 pub mod calendar;
 pub mod checksum;
+pub mod close;
 pub mod document;
 pub mod entity;
 pub mod erp;

@@ -136,3 +136,53 @@ impl Engine {
         .await
     }
 }
+
+pub const CLOSE_TASK_STATUS: &str = "close_task_status";
+
+impl Engine {
+    /// Queues a close task's move to `to` (in_progress, submitted, reviewed, sent_back), checked
+    /// against the flow, the owner and reviewer, and segregation of duties.
+    pub async fn move_close_task(
+        &self,
+        actor_id: &str,
+        task_id: &str,
+        to: &str,
+        note: Option<&str>,
+    ) -> Result<OutboxAction, SyncError> {
+        let span = info_span!("action", kind = CLOSE_TASK_STATUS, actor = actor_id, task = task_id);
+        async move {
+            let Some((connection_id, domain::Document::CloseTask(task))) =
+                store::source_records::get(&self.store, "close_tasks", task_id).await?
+            else {
+                return Err(SyncError::NotFound(format!("close task {task_id}")));
+            };
+            let roles = store::users::list(&self.store)
+                .await?
+                .into_iter()
+                .find(|u| u.id == actor_id)
+                .map(|u| u.roles)
+                .unwrap_or_default();
+            domain::close::authorize(actor_id, &roles, &task, to, note)
+                .map_err(|e| SyncError::Forbidden(e.to_string()))?;
+            let note = note.map(str::trim).filter(|n| !n.is_empty());
+            let action = store::outbox::enqueue(
+                &self.store,
+                &NewAction {
+                    connection_id: connection_id.clone(),
+                    kind: CLOSE_TASK_STATUS.into(),
+                    target_external_id: task_id.into(),
+                    payload: json!({ "Status": to, "ActorId": actor_id, "Note": note }),
+                    if_match: Some(task.version),
+                    actor_id: actor_id.into(),
+                    before: Some(json!({ "status": task.status, "source_version": task.version, "task": task.name })),
+                },
+                Utc::now(),
+            )
+            .await?;
+            info!(action = %action.id, "close task move queued");
+            Ok(action)
+        }
+        .instrument(span)
+        .await
+    }
+}

@@ -1,0 +1,106 @@
+//! The close task's status flow and who may move it: owners start and submit their tasks,
+//! reviewers review or send back, and nobody reviews what they submitted themselves.
+
+use crate::erp::CloseTask;
+use crate::user::Role;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CloseRefusal {
+    #[error("a task that is {from} cannot become {to}")]
+    Transition { from: String, to: String },
+    #[error("only the task's owner {owner} or a controller can {what}")]
+    NotOwner { owner: String, what: &'static str },
+    #[error("only the task's reviewer {reviewer} or a controller can review or send it back")]
+    NotReviewer { reviewer: String },
+    #[error("segregation of duties: {0} submitted this task and cannot review it")]
+    OwnWork(String),
+    #[error("sending a task back needs a note saying why")]
+    NoteRequired,
+}
+
+/// Whether the flow allows `from` → `to`.
+pub fn allowed(from: &str, to: &str) -> bool {
+    matches!(
+        (from, to),
+        ("not_started", "in_progress")
+            | ("not_started" | "in_progress" | "sent_back", "submitted")
+            | ("sent_back", "in_progress")
+            | ("submitted", "reviewed" | "sent_back")
+    )
+}
+
+/// Checks `actor` (with `roles`) may move `task` to `to`.
+pub fn authorize(actor: &str, roles: &[Role], task: &CloseTask, to: &str, note: Option<&str>) -> Result<(), CloseRefusal> {
+    if !allowed(&task.status, to) {
+        return Err(CloseRefusal::Transition {
+            from: task.status.clone(),
+            to: to.into(),
+        });
+    }
+    let controller = roles.contains(&Role::Controller);
+    match to {
+        "in_progress" | "submitted" if task.owner != actor && !controller => Err(CloseRefusal::NotOwner {
+            owner: task.owner.clone(),
+            what: if to == "submitted" { "submit it" } else { "start it" },
+        }),
+        "reviewed" | "sent_back" if task.submitted_by.as_deref() == Some(actor) => {
+            Err(CloseRefusal::OwnWork(actor.into()))
+        }
+        "reviewed" | "sent_back" if task.reviewer != actor && !controller => Err(CloseRefusal::NotReviewer {
+            reviewer: task.reviewer.clone(),
+        }),
+        "sent_back" if note.map(str::trim).unwrap_or_default().is_empty() => Err(CloseRefusal::NoteRequired),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(status: &str, submitted_by: Option<&str>) -> CloseTask {
+        CloseTask {
+            id: "CT-1".into(),
+            company_code: "DE01".into(),
+            period: "2026-11".into(),
+            name: "Bank reconciliation".into(),
+            category: "cash".into(),
+            owner: "U007".into(),
+            reviewer: "U001".into(),
+            day_offset: 1,
+            duration_days: 1,
+            depends_on: vec![],
+            status: status.into(),
+            signal: None,
+            submitted_by: submitted_by.map(str::to_string),
+            submitted_at: None,
+            reviewed_by: None,
+            reviewed_at: None,
+            note: None,
+            version: 1,
+            modified_at: "2026-11-20T10:00:00Z".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn the_flow_and_who_may_move_it() {
+        let clerk = [Role::ApClerk];
+        let controller = [Role::Controller, Role::Approver];
+        let cases: &[(&str, &[Role], &str, Option<&str>, &str, Option<&str>, bool)] = &[
+            ("U007", &clerk, "not_started", None, "in_progress", None, true),
+            ("U008", &clerk, "not_started", None, "in_progress", None, false),
+            ("U002", &controller, "not_started", None, "submitted", None, true),
+            ("U001", &controller, "submitted", Some("U007"), "reviewed", None, true),
+            ("U001", &controller, "submitted", Some("U001"), "reviewed", None, false),
+            ("U008", &clerk, "submitted", Some("U007"), "reviewed", None, false),
+            ("U001", &controller, "submitted", Some("U007"), "sent_back", None, false),
+            ("U001", &controller, "submitted", Some("U007"), "sent_back", Some("tie out the IC"), true),
+            ("U001", &controller, "reviewed", Some("U007"), "in_progress", None, false),
+            ("U007", &clerk, "sent_back", Some("U007"), "submitted", None, true),
+        ];
+        for (actor, roles, from, submitted, to, note, ok) in cases {
+            let got = authorize(actor, roles, &task(from, *submitted), to, *note);
+            assert_eq!(got.is_ok(), *ok, "{actor} {from}->{to}: {got:?}");
+        }
+    }
+}
