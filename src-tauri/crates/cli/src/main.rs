@@ -11,8 +11,9 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
+use connect::Source;
 use connect::{KeyringSecrets, SecretStore};
-use sandbox::{Sandbox, SandboxConfig, Size};
+use sandbox::{SandboxConfig, Size};
 use store::connections::Connection;
 use store::Store;
 use sync::Engine;
@@ -29,7 +30,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the built-in AP-automation sandbox on 127.0.0.1 until interrupted.
+    /// Run the built-in sandbox estate on 127.0.0.1 until interrupted: the AP system on PORT, the
+    /// two ERPs on PORT+1 and PORT+2, the treasury platform on PORT+3.
     Sandbox {
         #[arg(long, default_value_t = 8700)]
         port: u16,
@@ -130,14 +132,23 @@ enum AuditCommand {
 
 #[derive(Subcommand)]
 enum ConnectionCommand {
-    /// Add (or update) an AP-automation connection. The API key is read from standard input and
-    /// stored in the OS keyring, never in the database.
+    /// Add (or update) a connection. Its secret (API key, or OAuth2 client secret for an ERP) is
+    /// read from standard input and stored in the OS keyring, never in the database.
     Add {
         id: String,
         #[arg(long)]
         url: String,
         #[arg(long)]
         name: Option<String>,
+        /// ap (REST, API key), erp (OData, OAuth2 client credentials) or treasury (REST, API key).
+        #[arg(long, default_value = "ap")]
+        kind: String,
+        /// The OAuth2 client id (erp).
+        #[arg(long)]
+        client_id: Option<String>,
+        /// Seconds between scheduled syncs in the app (0: the app's default).
+        #[arg(long, default_value_t = 0)]
+        every: i64,
     },
     /// List connections (without secrets).
     List,
@@ -216,7 +227,25 @@ async fn run() -> Result<()> {
         Command::Connection { command } => {
             let store = Store::open(&db_path(&cli.db)).await.context("opening the mirror")?;
             match command {
-                ConnectionCommand::Add { id, url, name } => add_connection(&store, id, url, name).await,
+                ConnectionCommand::Add {
+                    id,
+                    url,
+                    name,
+                    kind,
+                    client_id,
+                    every,
+                } => {
+                    let conn = Connection {
+                        name: name.unwrap_or_else(|| format!("{kind} ({id})")),
+                        secret_ref: format!("connection/{id}/secret"),
+                        id,
+                        kind,
+                        base_url: url,
+                        client_id,
+                        sync_every_secs: every,
+                    };
+                    add_connection(&store, conn).await
+                }
                 ConnectionCommand::List => {
                     for c in store::connections::list(&store).await? {
                         println!("{}\t{}\t{}\t{}", c.id, c.kind, c.base_url, c.name);
@@ -249,16 +278,16 @@ async fn run_sandbox(port: u16, seed: u64, size: Size, api_key: Option<String>, 
         api_key: api_key.clone(),
         now: chrono::Utc::now(),
     };
-    let sandbox = Sandbox::start(config, ([127, 0, 0, 1], port).into()).await?;
-    sandbox.set_faults(sandbox::Faults {
+    let estate = sandbox::Estate::start(config, [127, 0, 0, 1].into(), port).await?;
+    estate.set_faults(sandbox::Faults {
         per_mille: faults,
         ..Default::default()
     });
     if clock > 0 {
-        sandbox.start_clock(std::time::Duration::from_secs(clock));
+        estate.start_clock(std::time::Duration::from_secs(clock), seed);
     }
-    let snap = sandbox.snapshot();
-    println!("AP sandbox listening on {}", sandbox.base_url());
+    let snap = estate.ap.snapshot();
+    println!("AP sandbox listening on {}", estate.ap.base_url());
     println!("API key: {api_key}");
     println!(
         "data (seed {seed}): {} users, {} entities, {} suppliers, {} invoices, {} approval steps",
@@ -268,47 +297,55 @@ async fn run_sandbox(port: u16, seed: u64, size: Size, api_key: Option<String>, 
         snap.invoices.len(),
         snap.approvals.len()
     );
-    println!(
-        "connect with: echo {api_key} | ctower connection add ap --url {}",
-        sandbox.base_url()
-    );
+    for s in estate.systems() {
+        let extra = s
+            .client_id
+            .as_deref()
+            .map(|c| format!(" --client-id {c}"))
+            .unwrap_or_default();
+        println!("{} ({}) listening on {}", s.name, s.kind.as_str(), s.base_url);
+        println!(
+            "  connect with: echo {} | ctower connection add {} --kind {} --url {}{extra}",
+            s.secret,
+            s.id,
+            s.kind.as_str(),
+            s.base_url
+        );
+    }
     tokio::signal::ctrl_c().await?;
     Ok(())
 }
 
-async fn add_connection(store: &Store, id: String, url: String, name: Option<String>) -> Result<()> {
+async fn add_connection(store: &Store, conn: Connection) -> Result<()> {
+    let id = conn.id.clone();
     let mut key = String::new();
     std::io::stdin()
         .read_line(&mut key)
-        .context("reading the API key from standard input")?;
+        .context("reading the secret from standard input")?;
     let key = key.trim();
     if key.is_empty() {
-        bail!("no API key on standard input (pipe it in: echo KEY | ctower connection add {id} --url {url})");
+        bail!(
+            "no secret on standard input (pipe it in: echo SECRET | ctower connection add {id} --url {})",
+            conn.base_url
+        );
     }
-    let secret_ref = format!("connection/{id}/api-key");
-    KeyringSecrets.set(&secret_ref, key)?;
-    let conn = Connection {
-        id: id.clone(),
-        kind: "ap".into(),
-        name: name.unwrap_or_else(|| format!("AP automation ({id})")),
-        base_url: url.clone(),
-        secret_ref,
-        ..Default::default()
-    };
+    if conn.kind == "erp" && conn.client_id.is_none() {
+        bail!("an ERP connection needs --client-id (OAuth2 client credentials)");
+    }
+    KeyringSecrets.set(&conn.secret_ref, key)?;
     // Check the credential works before saving, so a typo is caught now.
-    let client = connect::ap::ApClient::new(
-        &conn.id,
-        &conn.base_url,
-        &conn.secret_ref,
-        &KeyringSecrets,
-        Default::default(),
-    )?;
+    let engine = Engine::new(store.clone(), Arc::new(KeyringSecrets));
+    let client = engine.client(&conn)?;
+    let first = client.resources()[0];
     client
-        .fetch_page(connect::ap::Resource::Users, None, 1)
+        .fetch_page(first, None, 1)
         .await
-        .context("testing the connection")?;
+        .with_context(|| format!("testing the connection ({first})"))?;
     store::connections::save(store, &conn).await?;
-    println!("connection {id} saved ({url}); its API key is in the OS keyring");
+    println!(
+        "connection {id} ({}) saved ({}); its secret is in the OS keyring",
+        conn.kind, conn.base_url
+    );
     Ok(())
 }
 

@@ -30,7 +30,13 @@ pub fn allowed(from: &str, to: &str) -> bool {
 }
 
 /// Checks `actor` (with `roles`) may move `task` to `to`.
-pub fn authorize(actor: &str, roles: &[Role], task: &CloseTask, to: &str, note: Option<&str>) -> Result<(), CloseRefusal> {
+pub fn authorize(
+    actor: &str,
+    roles: &[Role],
+    task: &CloseTask,
+    to: &str,
+    note: Option<&str>,
+) -> Result<(), CloseRefusal> {
     if !allowed(&task.status, to) {
         return Err(CloseRefusal::Transition {
             from: task.status.clone(),
@@ -94,8 +100,24 @@ mod tests {
             ("U001", &controller, "submitted", Some("U001"), "reviewed", None, false),
             ("U008", &clerk, "submitted", Some("U007"), "reviewed", None, false),
             ("U001", &controller, "submitted", Some("U007"), "sent_back", None, false),
-            ("U001", &controller, "submitted", Some("U007"), "sent_back", Some("tie out the IC"), true),
-            ("U001", &controller, "reviewed", Some("U007"), "in_progress", None, false),
+            (
+                "U001",
+                &controller,
+                "submitted",
+                Some("U007"),
+                "sent_back",
+                Some("tie out the IC"),
+                true,
+            ),
+            (
+                "U001",
+                &controller,
+                "reviewed",
+                Some("U007"),
+                "in_progress",
+                None,
+                false,
+            ),
             ("U007", &clerk, "sent_back", Some("U007"), "submitted", None, true),
         ];
         for (actor, roles, from, submitted, to, note, ok) in cases {

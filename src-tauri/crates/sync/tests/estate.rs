@@ -47,7 +47,9 @@ async fn setup(seed: u64, invoices: usize) -> Setup {
     let mut refs = Vec::new();
     for s in estate.systems() {
         let secret_ref = format!("test-estate-{}-{}", s.id, uuid::Uuid::new_v4().simple());
-        KeyringSecrets.set(&secret_ref, &s.secret).expect("the OS keyring (run under make test)");
+        KeyringSecrets
+            .set(&secret_ref, &s.secret)
+            .expect("the OS keyring (run under make test)");
         refs.push(secret_ref.clone());
         store::connections::save(
             &store,
@@ -117,7 +119,9 @@ async fn a_faulty_estate_converges_to_every_source_and_statements_arrive_from_th
     assert_converged(&s).await;
     // Every statement the treasury announced is in the mirror, parsed from the bank's camt.053.
     let refs = store::bank_statements::refs(&s.store).await.unwrap();
-    let announced = store::source_records::ids(&s.store, "treasury", "statements").await.unwrap();
+    let announced = store::source_records::ids(&s.store, "treasury", "statements")
+        .await
+        .unwrap();
     assert!(!announced.is_empty());
     for id in &announced {
         assert!(refs.contains(id), "statement {id} was not imported");
@@ -126,14 +130,20 @@ async fn a_faulty_estate_converges_to_every_source_and_statements_arrive_from_th
     let again = s.engine.sync_all().await.unwrap();
     assert_eq!(again.iter().map(|r| r.outcome.changed).sum::<i64>(), 0);
     let kinds: Vec<SystemKind> = s.estate.systems().iter().map(|x| x.kind).collect();
-    assert_eq!(kinds, [SystemKind::Ap, SystemKind::Erp, SystemKind::Erp, SystemKind::Treasury]);
+    assert_eq!(
+        kinds,
+        [SystemKind::Ap, SystemKind::Erp, SystemKind::Erp, SystemKind::Treasury]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_token_is_renewed_and_a_change_at_the_erp_arrives() {
     let s = setup(11, 120).await;
     s.engine.sync_all().await.unwrap();
-    let task = store::source_records::ids(&s.store, "erp-a", "close_tasks").await.unwrap()[0].clone();
+    let task = store::source_records::ids(&s.store, "erp-a", "close_tasks")
+        .await
+        .unwrap()[0]
+        .clone();
     s.estate.change("erp-a", "close_tasks", &task, |d| {
         if let domain::Document::CloseTask(t) = d {
             t.note = Some("changed at the source".into());
@@ -142,7 +152,9 @@ async fn an_expired_token_is_renewed_and_a_change_at_the_erp_arrives() {
     s.estate.expire_tokens("erp-a");
     let r = s.engine.sync_all().await.unwrap();
     assert!(r.iter().all(|r| r.outcome.error.is_none()), "{r:?}");
-    let Some((_, domain::Document::CloseTask(t))) = store::source_records::get(&s.store, "close_tasks", &task).await.unwrap()
+    let Some((_, domain::Document::CloseTask(t))) = store::source_records::get(&s.store, "close_tasks", &task)
+        .await
+        .unwrap()
     else {
         panic!("task {task} missing")
     };
@@ -191,7 +203,11 @@ async fn close_task_moves_go_to_the_erp_once_through_outages_and_stale_versions_
         s.engine.move_close_task(&other, &task.id, "in_progress", None).await,
         Err(sync::SyncError::Forbidden(_))
     ));
-    let action = s.engine.move_close_task(&task.owner, &task.id, "in_progress", None).await.unwrap();
+    let action = s
+        .engine
+        .move_close_task(&task.owner, &task.id, "in_progress", None)
+        .await
+        .unwrap();
     s.estate.set_faults(Faults {
         fail_next: vec![503, 503, 503, 503, 503, 503, 503],
         ..Default::default()
@@ -214,11 +230,18 @@ async fn close_task_moves_go_to_the_erp_once_through_outages_and_stale_versions_
     assert_eq!(now.status, "in_progress");
 
     // A move made on a version the ERP has since changed is refused with the source's reason.
-    let queued = s.engine.move_close_task(&task.owner, &task.id, "submitted", None).await.unwrap();
+    let queued = s
+        .engine
+        .move_close_task(&task.owner, &task.id, "submitted", None)
+        .await
+        .unwrap();
     s.estate.change("erp-a", "close_tasks", &task.id, |_| {});
     s.engine.deliver_outbox().await.unwrap();
     let refused = store::outbox::get(&s.store, &queued.id).await.unwrap().unwrap();
     assert_eq!(refused.status, store::outbox::ActionStatus::Refused, "{refused:?}");
     assert_eq!(refused.source_status, Some(412));
-    assert!(refused.source_message.unwrap_or_default().contains("changed since it was read"));
+    assert!(refused
+        .source_message
+        .unwrap_or_default()
+        .contains("changed since it was read"));
 }
