@@ -530,27 +530,6 @@ pub fn map_record(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn a_bad_field_is_named() {
-        let now = Utc::now();
-        let bad = json!({"id": "S1", "name": "x", "country": "DE", "bank_account": null, "on_hold": false,
-                         "version": "seven", "updated_at": "2026-11-20T10:00:00Z"});
-        let err = map_record(Resource::Suppliers, "ap", &bad.to_string(), now).unwrap_err();
-        assert!(err.contains("invalid type"), "{err}");
-        let bad_total = json!({"id": "I1", "entity": "DE01", "supplier_id": "S1", "number": "A-1",
-            "invoice_date": "2026-11-01", "due_date": "2026-12-01", "currency": "EUR", "total": "12,50",
-            "status": "pending_approval", "po_number": null, "created_by": null, "coded_by": null, "lines": [],
-            "version": 1, "updated_at": "2026-11-20T10:00:00Z"});
-        let err = map_record(Resource::Invoices, "ap", &bad_total.to_string(), now).unwrap_err();
-        assert!(err.starts_with("total:"), "{err}");
-    }
-}
-
 impl crate::Source for ApClient {
     fn connection_id(&self) -> &str {
         &self.connection_id
@@ -598,5 +577,26 @@ impl crate::Source for ApClient {
             what: format!("action kind {kind}"),
         })?;
         self.post_write(write, target, idempotency_key, if_match, body).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_bad_field_is_named() {
+        let now = Utc::now();
+        let bad = json!({"id": "S1", "name": "x", "country": "DE", "bank_account": null, "on_hold": false,
+                         "version": "seven", "updated_at": "2026-11-20T10:00:00Z"});
+        let err = map_record(Resource::Suppliers, "ap", &bad.to_string(), now).unwrap_err();
+        assert!(err.contains("invalid type"), "{err}");
+        let bad_total = json!({"id": "I1", "entity": "DE01", "supplier_id": "S1", "number": "A-1",
+            "invoice_date": "2026-11-01", "due_date": "2026-12-01", "currency": "EUR", "total": "12,50",
+            "status": "pending_approval", "po_number": null, "created_by": null, "coded_by": null, "lines": [],
+            "version": 1, "updated_at": "2026-11-20T10:00:00Z"});
+        let err = map_record(Resource::Invoices, "ap", &bad_total.to_string(), now).unwrap_err();
+        assert!(err.starts_with("total:"), "{err}");
     }
 }

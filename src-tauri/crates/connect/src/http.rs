@@ -144,42 +144,6 @@ pub fn summarize(body: &str) -> String {
     msg.chars().take(300).collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        let p = HttpPolicy {
-            base_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(1),
-            ..Default::default()
-        };
-        for _ in 0..50 {
-            let b1 = p.backoff(1);
-            assert!(
-                b1 >= Duration::from_millis(100) && b1 <= Duration::from_millis(200),
-                "{b1:?}"
-            );
-            let b10 = p.backoff(10);
-            assert!(
-                b10 >= Duration::from_millis(500) && b10 <= Duration::from_secs(1),
-                "{b10:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn source_messages_are_summarized() {
-        assert_eq!(
-            summarize(r#"{"error":"x","message":"already approved"}"#),
-            "already approved"
-        );
-        assert_eq!(summarize("  plain text "), "plain text");
-        assert_eq!(summarize(&"a".repeat(1000)).len(), 300);
-    }
-}
-
 /// A base URL a connector may call: http or https, without a trailing slash.
 pub(crate) fn checked_base_url(base_url: &str) -> Result<String, ConnectError> {
     let url = reqwest::Url::parse(base_url).map_err(|e| ConnectError::BadUrl {
@@ -258,4 +222,40 @@ pub(crate) fn write_outcome(
         status,
         message: summarize(text),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = HttpPolicy {
+            base_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+            ..Default::default()
+        };
+        for _ in 0..50 {
+            let b1 = p.backoff(1);
+            assert!(
+                b1 >= Duration::from_millis(100) && b1 <= Duration::from_millis(200),
+                "{b1:?}"
+            );
+            let b10 = p.backoff(10);
+            assert!(
+                b10 >= Duration::from_millis(500) && b10 <= Duration::from_secs(1),
+                "{b10:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn source_messages_are_summarized() {
+        assert_eq!(
+            summarize(r#"{"error":"x","message":"already approved"}"#),
+            "already approved"
+        );
+        assert_eq!(summarize("  plain text "), "plain text");
+        assert_eq!(summarize(&"a".repeat(1000)).len(), 300);
+    }
 }

@@ -88,11 +88,22 @@ mod tests {
         }
     }
 
+    /// (actor, roles, from, submitted by, to, note, allowed)
+    type Case<'a> = (
+        &'a str,
+        &'a [Role],
+        &'a str,
+        Option<&'a str>,
+        &'a str,
+        Option<&'a str>,
+        bool,
+    );
+
     #[test]
     fn the_flow_and_who_may_move_it() {
         let clerk = [Role::ApClerk];
         let controller = [Role::Controller, Role::Approver];
-        let cases: &[(&str, &[Role], &str, Option<&str>, &str, Option<&str>, bool)] = &[
+        let cases: &[Case] = &[
             ("U007", &clerk, "not_started", None, "in_progress", None, true),
             ("U008", &clerk, "not_started", None, "in_progress", None, false),
             ("U002", &controller, "not_started", None, "submitted", None, true),

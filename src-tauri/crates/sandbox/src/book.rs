@@ -139,11 +139,12 @@ impl Book {
         }
     }
 
-    fn authorized(&self, headers: &HeaderMap) -> Result<(), Response> {
+    /// `Some` is the refusal of a caller without valid credentials.
+    fn unauthorized(&self, headers: &HeaderMap) -> Option<Response> {
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         match &self.auth {
-            Auth::ApiKey(key) if header("x-api-key") == Some(key.as_str()) => Ok(()),
-            Auth::ApiKey(_) => Err(api_error(
+            Auth::ApiKey(key) if header("x-api-key") == Some(key.as_str()) => None,
+            Auth::ApiKey(_) => Some(api_error(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
                 "missing or invalid API key",
@@ -151,13 +152,13 @@ impl Book {
             Auth::ClientCredentials { tokens, .. } => {
                 let token = header("authorization").and_then(|v| v.strip_prefix("Bearer "));
                 match token.and_then(|t| tokens.get(t)) {
-                    Some(expires) if *expires > Utc::now() => Ok(()),
-                    Some(_) => Err(api_error(
+                    Some(expires) if *expires > Utc::now() => None,
+                    Some(_) => Some(api_error(
                         StatusCode::UNAUTHORIZED,
                         "invalid_token",
                         "the access token expired",
                     )),
-                    None => Err(api_error(
+                    None => Some(api_error(
                         StatusCode::UNAUTHORIZED,
                         "invalid_token",
                         "missing or unknown bearer token",
@@ -175,7 +176,7 @@ fn uuid_like(n: u64) -> String {
 
 impl System for Book {
     fn gate(&mut self, headers: &HeaderMap, listing: bool) -> Option<Response> {
-        if let Err(resp) = self.authorized(headers) {
+        if let Some(resp) = self.unauthorized(headers) {
             return Some(resp);
         }
         self.faults.inject(listing)

@@ -289,7 +289,7 @@ async fn clock(ap: Weak<Mutex<ap::ApState>>, books: Vec<(String, Weak<Mutex<Book
         if let Some(treasury) = book("treasury") {
             let mut t = treasury.lock().unwrap_or_else(|p| p.into_inner());
             settled.extend(advance_payments(&mut t, &mut rng));
-            if tick % 6 == 0 && !settled.is_empty() {
+            if tick.is_multiple_of(6) && !settled.is_empty() {
                 issue_statements(&mut t, std::mem::take(&mut settled));
             }
         }

@@ -155,7 +155,19 @@ fn at(d: NaiveDate, hour: u32) -> DateTime<Utc> {
 }
 
 /// Close task templates: (key, name, category, BD offset, duration, dependencies, signal).
-const CLOSE_TEMPLATE: &[(&str, &str, &str, i32, i32, &[&str], Option<&str>)] = &[
+type Template = (
+    &'static str,
+    &'static str,
+    &'static str,
+    i32,
+    i32,
+    &'static [&'static str],
+    Option<&'static str>,
+);
+/// A task to generate: (key, name, category, BD offset, duration, dependencies, signal).
+type Planned<'a> = (String, &'a str, &'a str, i32, i32, Vec<String>, Option<&'a str>);
+
+const CLOSE_TEMPLATE: &[Template] = &[
     (
         "CUTOFF",
         "Cut-off reminder to budget holders",
@@ -605,7 +617,7 @@ fn close_and_periods(cx: &Ctx, code: &str, size: Size, rng: &mut impl Rng, docs:
             version: 1,
             modified_at: cx.stamp,
         }));
-        let mut tasks: Vec<(String, &str, &str, i32, i32, Vec<String>, Option<&str>)> = CLOSE_TEMPLATE
+        let mut tasks: Vec<Planned> = CLOSE_TEMPLATE
             .iter()
             .map(|(k, n, c, o, d, deps, s)| {
                 (
