@@ -173,7 +173,7 @@ fn demo_connection(system: &sandbox::System) -> Connection {
         secret_ref: format!("demo/{id}/secret"),
         id,
         kind: system.kind.as_str().into(),
-        name: format!("{} (sandbox)", system.name),
+        name: format!("{} · sandbox", system.name),
         base_url: system.base_url.clone(),
         client_id: system.client_id.clone(),
         sync_every_secs: every,

@@ -60,6 +60,8 @@ describe("labels", () => {
     expect(faultLabel(15)).toBe("1.5%");
     expect(humanize("approval_decision")).toBe("Approval decision");
     expect(kindLabel("ap")).toBe("AP automation");
+    expect(kindLabel("erp")).toBe("ERP · OData");
+    expect(kindLabel("treasury")).toBe("Treasury · ISO 20022");
     expect(kindLabel("bank_statements")).toBe("Bank statements");
     expect(runTone("partial")).toBe("warn");
     expect(runTone("running")).toBe("unknown");

@@ -76,6 +76,8 @@ export function actionTone(status: ActionStatus, attempts: number): Tone {
 /** Connector kinds by their short names. */
 const KIND_LABELS: Readonly<Record<string, string>> = {
   ap: "AP automation",
+  erp: "ERP · OData",
+  treasury: "Treasury · ISO 20022",
 };
 
 export function kindLabel(kind: string): string {

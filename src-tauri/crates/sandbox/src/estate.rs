@@ -114,9 +114,9 @@ impl Estate {
             )
             .await?;
             let name = if i == 0 {
-                "ERP (group)"
+                "Group ERP"
             } else {
-                "ERP (acquired US entity)"
+                "US entity ERP (acquired)"
             };
             servers.push(Server {
                 system: System {
