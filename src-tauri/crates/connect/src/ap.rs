@@ -13,7 +13,6 @@ use domain::{
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use crate::http::summarize;
 use crate::{ConnectError, HttpPolicy, SecretStore};
 
 /// The collections the AP system lists, in the order a sync pulls them (parents first).
@@ -121,20 +120,11 @@ impl ApClient {
         secrets: &dyn SecretStore,
         policy: HttpPolicy,
     ) -> Result<ApClient, ConnectError> {
-        let url = reqwest::Url::parse(base_url).map_err(|e| ConnectError::BadUrl {
-            url: base_url.into(),
-            reason: e.to_string(),
-        })?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(ConnectError::BadUrl {
-                url: base_url.into(),
-                reason: "expected http or https".into(),
-            });
-        }
+        let base_url = crate::http::checked_base_url(base_url)?;
         let api_key = secrets.get(secret_ref)?;
         Ok(ApClient {
             connection_id: connection_id.into(),
-            base_url: base_url.trim_end_matches('/').into(),
+            base_url,
             api_key,
             http: policy.client(),
             policy,
@@ -159,29 +149,15 @@ impl ApClient {
     ) -> Result<Page, ConnectError> {
         let endpoint = format!("{}/api/v1/{}", self.base_url, resource.path());
         let cursor_text = cursor.unwrap_or("start").to_string();
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let mut query = vec![("limit", limit.to_string())];
-            if let Some(c) = cursor {
-                query.push(("cursor", c.to_string()));
-            }
-            let body = self.get_text(&endpoint, &query).await?;
-            match self.parse_page(resource, &body, &cursor_text) {
-                Ok(page) => return Ok(page),
-                Err(reason) if attempt >= self.policy.max_attempts => {
-                    return Err(ConnectError::MalformedPage {
-                        endpoint,
-                        cursor: cursor_text,
-                        reason,
-                    })
-                }
-                Err(reason) => {
-                    tracing::warn!(%endpoint, cursor = %cursor_text, %reason, attempt, "malformed page, fetching again");
-                    tokio::time::sleep(self.policy.backoff(attempt)).await;
-                }
-            }
+        let mut query = vec![("limit", limit.to_string())];
+        if let Some(c) = cursor {
+            query.push(("cursor", c.to_string()));
         }
+        crate::http::page_with_retries(&self.policy, &endpoint, &cursor_text, || async {
+            let body = self.get_text(&endpoint, &query).await?;
+            Ok(self.parse_page(resource, &body, &cursor_text))
+        })
+        .await
     }
 
     fn parse_page(&self, resource: Resource, body: &str, cursor: &str) -> Result<Page, String> {
@@ -192,21 +168,13 @@ impl ApClient {
             next_cursor: String,
             has_more: bool,
         }
-        let raw: RawPage =
-            serde_json::from_str(body).map_err(|e| format!("{e} (line {}, column {})", e.line(), e.column()))?;
+        let raw: RawPage = serde_json::from_str(body).map_err(crate::source::syntax)?;
         let fetched = Utc::now();
-        let records = raw
-            .data
-            .into_iter()
-            .enumerate()
-            .map(|(i, raw)| {
-                map_record(resource, &self.connection_id, raw.get(), fetched).map_err(|reason| Malformed {
-                    position: format!("{} cursor {cursor} record {i}", resource.path()),
-                    reason,
-                    raw: raw.get().to_string(),
-                })
-            })
-            .collect();
+        let records = crate::source::map_items(
+            raw.data.iter().map(|r| r.get()),
+            |i| format!("{} cursor {cursor} record {i}", resource.path()),
+            |text| map_record(resource, &self.connection_id, text, fetched),
+        );
         Ok(Page {
             records,
             next_cursor: raw.next_cursor,
@@ -222,22 +190,8 @@ impl ApClient {
         Ok(map_record(resource, &self.connection_id, &body, Utc::now()))
     }
 
-    /// GETs `endpoint` under the HTTP policy; a non-2xx answer is an error with the source's text.
     async fn get_text(&self, endpoint: &str, query: &[(&str, String)]) -> Result<String, ConnectError> {
-        let (status, body) = self
-            .policy
-            .send_text(endpoint, || {
-                self.http.get(endpoint).header("x-api-key", &self.api_key).query(query)
-            })
-            .await?;
-        if !(200..300).contains(&status) {
-            return Err(ConnectError::Status {
-                endpoint: endpoint.to_string(),
-                status,
-                message: summarize(&body),
-            });
-        }
-        Ok(body)
+        crate::http::get_with_key(&self.policy, &self.http, endpoint, &self.api_key, query).await
     }
 
     /// Sends a write-back. Retries outages itself with the same idempotency key; a transient
@@ -266,31 +220,8 @@ impl ApClient {
                 req
             })
             .await?;
-        if (200..300).contains(&status) {
-            let record =
-                map_record(write.answers_with(), &self.connection_id, &text, Utc::now()).map_err(|reason| {
-                    ConnectError::MalformedPage {
-                        endpoint,
-                        cursor: "-".into(),
-                        reason,
-                    }
-                })?;
-            return Ok(WriteOutcome::Applied {
-                status,
-                record: Box::new(record),
-            });
-        }
-        if status == 401 || status == 403 {
-            // Credentials can be fixed and the action re-sent; not a verdict on the action.
-            return Err(ConnectError::Status {
-                endpoint,
-                status,
-                message: summarize(&text),
-            });
-        }
-        Ok(WriteOutcome::Refused {
-            status,
-            message: summarize(&text),
+        crate::http::write_outcome(&endpoint, status, &text, |text| {
+            map_record(write.answers_with(), &self.connection_id, text, Utc::now())
         })
     }
 }

@@ -4,11 +4,11 @@
 
 use std::fmt;
 
+use heck::ToSnakeCase;
 use serde_json::{Map, Value};
 
-use crate::http::summarize;
 use crate::oauth::TokenSource;
-use crate::source::{document, Malformed, Page, Record, Source, WriteOutcome};
+use crate::source::{document, Page, Record, Source, WriteOutcome};
 use crate::{ConnectError, HttpPolicy, SecretStore};
 
 /// Canonical resources and the ERP's entity sets, in the order a sync pulls them.
@@ -73,21 +73,6 @@ impl fmt::Debug for ErpClient {
     }
 }
 
-fn snake(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + 4);
-    for (i, c) in key.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// An OData entity in canonical form: snake_case properties, annotations checked and dropped.
 fn canonical(v: Value) -> Result<Value, String> {
     fn convert(v: Value) -> Value {
@@ -95,7 +80,7 @@ fn canonical(v: Value) -> Result<Value, String> {
             Value::Object(m) => Value::Object(
                 m.into_iter()
                     .filter(|(k, _)| !k.starts_with('@'))
-                    .map(|(k, v)| (snake(&k), convert(v)))
+                    .map(|(k, v)| (k.to_snake_case(), convert(v)))
                     .collect::<Map<_, _>>(),
             ),
             Value::Array(a) => Value::Array(a.into_iter().map(convert).collect()),
@@ -162,44 +147,33 @@ impl ErpClient {
     }
 
     async fn get(&self, endpoint: &str) -> Result<String, ConnectError> {
-        let (status, text) = self
+        let answer = self
             .call(endpoint, |token| self.http.get(endpoint).bearer_auth(token))
             .await?;
-        if !(200..300).contains(&status) {
-            return Err(ConnectError::Status {
-                endpoint: endpoint.into(),
-                status,
-                message: summarize(&text),
-            });
-        }
-        Ok(text)
+        crate::http::ok_text(endpoint, answer)
     }
 
     fn parse_page(&self, resource: &str, endpoint: &str, body: &str, cursor: &str) -> Result<Page, String> {
-        let v: Value =
-            serde_json::from_str(body).map_err(|e| format!("{e} (line {}, column {})", e.line(), e.column()))?;
-        let Some(Value::Array(values)) = v.get("value").cloned() else {
-            return Err("the answer has no \"value\" array".into());
-        };
-        let next = v.get("@odata.nextLink").and_then(|l| l.as_str());
-        let delta = v.get("@odata.deltaLink").and_then(|l| l.as_str());
-        let (next_cursor, has_more) = match (next, delta) {
-            (Some(n), _) => (n.to_string(), true),
-            (None, Some(d)) => (d.to_string(), false),
+        #[derive(serde::Deserialize)]
+        struct Raw<'a> {
+            #[serde(borrow)]
+            value: Vec<&'a serde_json::value::RawValue>,
+            #[serde(rename = "@odata.nextLink")]
+            next_link: Option<String>,
+            #[serde(rename = "@odata.deltaLink")]
+            delta_link: Option<String>,
+        }
+        let raw: Raw = serde_json::from_str(body).map_err(crate::source::syntax)?;
+        let (next_cursor, has_more) = match (raw.next_link, raw.delta_link) {
+            (Some(n), _) => (n, true),
+            (None, Some(d)) => (d, false),
             (None, None) => return Err("the answer has neither @odata.nextLink nor @odata.deltaLink".into()),
         };
-        let records = values
-            .into_iter()
-            .enumerate()
-            .map(|(i, raw)| {
-                let text = raw.to_string();
-                map_entity(resource, raw).map_err(|reason| Malformed {
-                    position: format!("{endpoint} at {cursor}, entity {i}"),
-                    reason,
-                    raw: text,
-                })
-            })
-            .collect();
+        let records = crate::source::map_items(
+            raw.value.iter().map(|r| r.get()),
+            |i| format!("{endpoint} at {cursor}, entity {i}"),
+            |text| self.map_raw(resource, text),
+        );
         Ok(Page {
             records,
             next_cursor,

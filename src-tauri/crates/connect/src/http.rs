@@ -144,6 +144,34 @@ pub fn summarize(body: &str) -> String {
     msg.chars().take(300).collect()
 }
 
+/// The text of a 2xx answer; any other status is an error carrying the source's message.
+pub(crate) fn ok_text(endpoint: &str, (status, text): (u16, String)) -> Result<String, ConnectError> {
+    if (200..300).contains(&status) {
+        return Ok(text);
+    }
+    Err(ConnectError::Status {
+        endpoint: endpoint.into(),
+        status,
+        message: summarize(&text),
+    })
+}
+
+/// GETs `endpoint` with an API key under the policy; a non-2xx answer is an error.
+pub(crate) async fn get_with_key(
+    policy: &HttpPolicy,
+    http: &reqwest::Client,
+    endpoint: &str,
+    api_key: &str,
+    query: &[(&str, String)],
+) -> Result<String, ConnectError> {
+    let answer = policy
+        .send_text(endpoint, || {
+            http.get(endpoint).header("x-api-key", api_key).query(query)
+        })
+        .await?;
+    ok_text(endpoint, answer)
+}
+
 /// A base URL a connector may call: http or https, without a trailing slash.
 pub(crate) fn checked_base_url(base_url: &str) -> Result<String, ConnectError> {
     let url = reqwest::Url::parse(base_url).map_err(|e| ConnectError::BadUrl {

@@ -51,15 +51,9 @@ impl TokenSource {
             ("client_id", self.client_id.as_str()),
             ("client_secret", self.client_secret.as_str()),
         ];
-        let body = serde_urlencoded_form(&form);
         let (status, text) = self
             .policy
-            .send_text(&self.token_url, || {
-                self.http
-                    .post(&self.token_url)
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(body.clone())
-            })
+            .send_text(&self.token_url, || self.http.post(&self.token_url).form(&form))
             .await?;
         if !(200..300).contains(&status) {
             let message = serde_json::from_str::<serde_json::Value>(&text)
@@ -93,21 +87,4 @@ impl TokenSource {
             *cached = None;
         }
     }
-}
-
-fn serde_urlencoded_form(pairs: &[(&str, &str)]) -> String {
-    let enc = |s: &str| -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-                b' ' => "+".into(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
 }

@@ -143,3 +143,28 @@ impl Source for Client {
 pub(crate) fn document(resource: &str, value: serde_json::Value) -> Result<Record, String> {
     Document::parse(resource, value).map(Record::Document)
 }
+
+/// A page's records mapped one by one: one that does not map keeps its raw text and its place
+/// (`place(i)`), and the rest of the page goes on.
+pub(crate) fn map_items<'a>(
+    items: impl IntoIterator<Item = &'a str>,
+    place: impl Fn(usize) -> String,
+    map: impl Fn(&str) -> Result<Record, String>,
+) -> Vec<Result<Record, Malformed>> {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            map(raw).map_err(|reason| Malformed {
+                position: place(i),
+                reason,
+                raw: raw.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// A JSON syntax error with the place it was found, for the person reading the report.
+pub(crate) fn syntax(e: serde_json::Error) -> String {
+    format!("{e} (line {}, column {})", e.line(), e.column())
+}

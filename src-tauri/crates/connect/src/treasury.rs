@@ -6,8 +6,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::http::summarize;
-use crate::source::{document, Malformed, Page, Record, Source, WriteOutcome};
+use crate::source::{document, Page, Record, Source, WriteOutcome};
 use crate::{ConnectError, HttpPolicy, SecretStore};
 
 const COLLECTIONS: &[(&str, &str)] = &[
@@ -82,20 +81,7 @@ impl TreasuryClient {
     }
 
     async fn get(&self, endpoint: &str, query: &[(&str, String)]) -> Result<String, ConnectError> {
-        let (status, text) = self
-            .policy
-            .send_text(endpoint, || {
-                self.http.get(endpoint).header("x-api-key", &self.api_key).query(query)
-            })
-            .await?;
-        if !(200..300).contains(&status) {
-            return Err(ConnectError::Status {
-                endpoint: endpoint.into(),
-                status,
-                message: summarize(&text),
-            });
-        }
-        Ok(text)
+        crate::http::get_with_key(&self.policy, &self.http, endpoint, &self.api_key, query).await
     }
 
     /// The bank's camt.053 statement behind a statement notice, as the bank sent it.
@@ -118,25 +104,17 @@ impl TreasuryClient {
             next_page_token: Option<String>,
             sync_token: Option<String>,
         }
-        let raw: Raw =
-            serde_json::from_str(body).map_err(|e| format!("{e} (line {}, column {})", e.line(), e.column()))?;
+        let raw: Raw = serde_json::from_str(body).map_err(crate::source::syntax)?;
         let (next_cursor, has_more) = match (raw.next_page_token, raw.sync_token) {
             (Some(n), _) => (n, true),
             (None, Some(s)) => (s, false),
             (None, None) => return Err("the answer has neither next_page_token nor sync_token".into()),
         };
-        let records = raw
-            .items
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| {
-                map_item(resource, r.get()).map_err(|reason| Malformed {
-                    position: format!("{endpoint} after {cursor}, item {i}"),
-                    reason,
-                    raw: r.get().to_string(),
-                })
-            })
-            .collect();
+        let records = crate::source::map_items(
+            raw.items.iter().map(|r| r.get()),
+            |i| format!("{endpoint} after {cursor}, item {i}"),
+            |text| map_item(resource, text),
+        );
         Ok(Page {
             records,
             next_cursor,

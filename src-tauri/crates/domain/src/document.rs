@@ -46,6 +46,11 @@ macro_rules! documents {
             pub fn to_json(&self) -> String {
                 match self { $(Document::$variant(d) => to_json(d)),* }
             }
+
+            /// The canonical JSON as a value, for callers that reshape it.
+            pub fn to_value(&self) -> serde_json::Value {
+                match self { $(Document::$variant(d) => to_value(d)),* }
+            }
         }
     };
 }
@@ -78,6 +83,10 @@ fn parse<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, String> {
 fn to_json<T: Serialize>(d: &T) -> String {
     // Plain structs of strings, decimals and dates always serialize.
     serde_json::to_string(d).unwrap_or_else(|e| unreachable!("canonical documents serialize: {e}"))
+}
+
+fn to_value<T: Serialize>(d: &T) -> serde_json::Value {
+    serde_json::to_value(d).unwrap_or_else(|e| unreachable!("canonical documents serialize: {e}"))
 }
 
 #[cfg(test)]

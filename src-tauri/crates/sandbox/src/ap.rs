@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::faults::{FaultState, Faults};
 use crate::generate::{generate, ts};
-use crate::protocol::{api_error, write, System};
+use crate::protocol::{api_error, refusal, write, Refusal, System};
 use crate::table::{Table, Versioned};
 use crate::wire::{
     ApiError, ApprovalStep, DecisionRecord, DecisionRequest, Entity, Invoice, Page, Snapshot, Supplier, User,
@@ -201,16 +201,7 @@ impl ApState {
         req: &crate::wire::HoldRequest,
         if_match: Option<i64>,
     ) -> Result<Supplier, (StatusCode, ApiError)> {
-        let err = |status: StatusCode, code: &str, message: String| {
-            (
-                status,
-                ApiError {
-                    error: code.into(),
-                    message,
-                    current: None,
-                },
-            )
-        };
+        let err = |status: StatusCode, code: &str, message: String| refusal(status, code, message);
         let Some(mut supplier) = self.suppliers.get(id).cloned() else {
             return Err(err(
                 StatusCode::NOT_FOUND,
@@ -507,17 +498,8 @@ async fn one<T: Listed>(State(state): State<Shared>, Path(id): Path<String>, hea
     }
 }
 
-fn to_json(v: impl Serialize) -> Result<serde_json::Value, (StatusCode, ApiError)> {
-    serde_json::to_value(v).map_err(|e| {
-        (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError {
-                error: "internal".into(),
-                message: e.to_string(),
-                current: None,
-            },
-        )
-    })
+fn to_json(v: impl Serialize) -> Result<serde_json::Value, Refusal> {
+    serde_json::to_value(v).map_err(|e| refusal(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
 }
 
 async fn decision(

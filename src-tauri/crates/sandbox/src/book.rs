@@ -12,7 +12,7 @@ use domain::Document;
 use serde::{Deserialize, Serialize};
 
 use crate::faults::FaultState;
-use crate::protocol::{api_error, Stored, System};
+use crate::protocol::{api_error, refusal, Refusal, Stored, System};
 use crate::table::Table;
 use crate::world::StatementBody;
 
@@ -25,6 +25,29 @@ pub struct WriteRecord {
     pub actor_id: String,
     pub idempotency_key: String,
     pub at: String,
+}
+
+pub(crate) type Shared = std::sync::Arc<std::sync::Mutex<Book>>;
+
+pub(crate) fn lock(state: &Shared) -> std::sync::MutexGuard<'_, Book> {
+    // A poisoned lock means a handler panicked; the data is still consistent per request.
+    state.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// What a write-back names: the record, the version the caller saw, and the status this system
+/// answers a stale version with (OData: 412; the treasury's REST API: 409).
+pub(crate) struct Target<'a> {
+    pub resource: &'static str,
+    pub id: &'a str,
+    pub if_match: Option<i64>,
+    pub stale: StatusCode,
+}
+
+/// Who wrote, under which idempotency key.
+pub(crate) struct Actor<'a> {
+    pub action: &'a str,
+    pub actor_id: &'a str,
+    pub key: &'a str,
 }
 
 /// How the system authenticates callers.
@@ -63,7 +86,8 @@ impl Book {
             tables: BTreeMap::new(),
             auth,
             idempotency: HashMap::new(),
-            faults: FaultState::new(seed ^ name.len() as u64),
+            // Each system draws its own faults: the seed mixed with its name.
+            faults: FaultState::new(seed ^ name_hash(name)),
             writes: Vec::new(),
             statements: BTreeMap::new(),
             parked: HashMap::new(),
@@ -83,6 +107,56 @@ impl Book {
 
     pub fn get(&self, resource: &str, id: &str) -> Option<&Document> {
         self.tables.get(resource).and_then(|t| t.get(id))
+    }
+
+    pub fn current(&self, resource: &str, id: &str) -> Result<Document, Refusal> {
+        self.get(resource, id).cloned().ok_or_else(|| {
+            refusal(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("{resource} {id} does not exist"),
+            )
+        })
+    }
+
+    /// The write every document endpoint makes: the record must exist and be the version the
+    /// caller saw, `check` may refuse it, `edit` changes it; the write is logged.
+    pub fn apply_write(
+        &mut self,
+        t: Target,
+        by: Actor,
+        check: impl FnOnce(&Document) -> Result<(), Refusal>,
+        edit: impl FnOnce(&mut Document),
+    ) -> Result<Document, Refusal> {
+        let current = self.current(t.resource, t.id)?;
+        if let Some(v) = t.if_match.filter(|v| *v != current.version()) {
+            return Err(refusal(
+                t.stale,
+                "stale_version",
+                format!(
+                    "the record changed since it was read (you had version {v}, it is now {}): {}",
+                    current.version(),
+                    current.to_json()
+                ),
+            ));
+        }
+        check(&current)?;
+        let changed = self.change(t.resource, t.id, edit).ok_or_else(|| {
+            refusal(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("{} {} does not exist", t.resource, t.id),
+            )
+        })?;
+        self.writes.push(WriteRecord {
+            resource: t.resource.into(),
+            id: t.id.into(),
+            action: by.action.into(),
+            actor_id: by.actor_id.into(),
+            idempotency_key: by.key.into(),
+            at: Utc::now().to_rfc3339(),
+        });
+        Ok(changed)
     }
 
     /// Changes a record at the source: `f` edits it, its version goes up and it moves to the
@@ -167,6 +241,12 @@ impl Book {
             }
         }
     }
+}
+
+fn name_hash(name: &str) -> u64 {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(name.as_bytes());
+    u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
 }
 
 fn uuid_like(n: u64) -> String {

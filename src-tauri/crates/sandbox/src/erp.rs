@@ -2,8 +2,6 @@
 //! `@odata.deltaLink`, `$filter` on fields, ETags on every entity, PATCH with `If-Match`, and an
 //! OAuth2 client-credentials token endpoint. Two instances run in the demo.
 
-use std::sync::{Arc, Mutex};
-
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -11,14 +9,12 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
 use domain::Document;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::book::{Book, WriteRecord};
-use crate::protocol::{api_error, write, System};
-use crate::wire::ApiError;
-
-pub(crate) type Shared = Arc<Mutex<Book>>;
+use crate::book::{lock, Actor, Shared, Target};
+use crate::protocol::{api_error, refusal, write, System};
 
 /// The ERP's entity sets and the canonical resources behind them.
 pub(crate) const SETS: &[(&str, &str)] = &[
@@ -41,31 +37,20 @@ fn resource_of(set: &str) -> Option<&'static str> {
     SETS.iter().find(|(s, _)| *s == set).map(|(_, r)| *r)
 }
 
-fn lock(state: &Shared) -> std::sync::MutexGuard<'_, Book> {
-    state.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn pascal(key: &str) -> String {
-    key.split('_')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
 /// A canonical record as the ERP's API shows it: PascalCase properties and an ETag.
 pub(crate) fn to_odata(d: &Document) -> Value {
     fn convert(v: Value) -> Value {
         match v {
-            Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (pascal(&k), convert(v))).collect()),
+            Value::Object(m) => Value::Object(
+                m.into_iter()
+                    .map(|(k, v)| (k.to_upper_camel_case(), convert(v)))
+                    .collect(),
+            ),
             Value::Array(a) => Value::Array(a.into_iter().map(convert).collect()),
             other => other,
         }
     }
-    let mut v = convert(serde_json::from_str(&d.to_json()).unwrap_or(Value::Null));
+    let mut v = convert(d.to_value());
     if let Value::Object(m) = &mut v {
         m.insert("@odata.etag".into(), json!(format!("W/\"{}\"", d.version())));
     }
@@ -86,7 +71,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .with_state(state)
 }
 
-async fn token(State(state): State<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+async fn token(State(state): State<Shared>, body: axum::body::Bytes) -> Response {
     #[derive(Deserialize)]
     struct Form {
         grant_type: String,
@@ -111,7 +96,6 @@ async fn token(State(state): State<Shared>, headers: HeaderMap, body: axum::body
     if let Some(resp) = s.faults.inject(false) {
         return resp;
     }
-    let _ = headers;
     let (id, secret) = (
         form.client_id.unwrap_or_default(),
         form.client_secret.unwrap_or_default(),
@@ -178,8 +162,9 @@ fn parse_filter(filter: &str) -> Result<Vec<Clause>, String> {
                         .map_err(|_| format!("cannot read value {n:?}"))?,
                 }
             };
+            // Compared on the canonical record: `CompanyCode` is `company_code` there.
             Ok(Clause {
-                field: field.to_string(),
+                field: field.to_snake_case(),
                 value,
             })
         })
@@ -231,7 +216,7 @@ async fn list(
     let (rows, last, more) = match s.tables.get(resource) {
         Some(t) => t.scan(after, top, |d| {
             clauses.is_empty() || {
-                let v = to_odata(d);
+                let v = d.to_value();
                 clauses.iter().all(|c| v.get(&c.field) == Some(&c.value))
             }
         }),
@@ -245,24 +230,24 @@ async fn list(
             first["ModifiedAt"] = json!(12);
         }
     }
-    let filter_q = p
-        .filter
-        .as_deref()
-        .map(|f| format!("&$filter={}", urlencode(f)))
-        .unwrap_or_default();
-    let base = format!("/odata/v4/{segment}");
+    let link = |token: (&str, String)| {
+        let mut q = vec![token];
+        if more {
+            q.insert(0, ("$top", top.to_string()));
+        }
+        q.extend(p.filter.clone().map(|f| ("$filter", f)));
+        let query = serde_urlencoded::to_string(&q).unwrap_or_default();
+        format!("/odata/v4/{segment}?{query}")
+    };
     let mut body = Map::new();
     body.insert("@odata.context".into(), json!(format!("$metadata#{segment}")));
     body.insert("value".into(), Value::Array(values));
     if more {
-        body.insert(
-            "@odata.nextLink".into(),
-            json!(format!("{base}?$top={top}&$skiptoken={last}{filter_q}")),
-        );
+        body.insert("@odata.nextLink".into(), json!(link(("$skiptoken", last.to_string()))));
     } else {
         body.insert(
             "@odata.deltaLink".into(),
-            json!(format!("{base}?$deltatoken={last}{filter_q}")),
+            json!(link(("$deltatoken", last.to_string()))),
         );
     }
     let text = Value::Object(body).to_string();
@@ -270,15 +255,6 @@ async fn list(
         return crate::faults::cut_off(&text);
     }
     (StatusCode::OK, [("content-type", "application/json")], text).into_response()
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn one(state: Shared, set: &str, key: &str, headers: HeaderMap) -> Response {
@@ -305,48 +281,6 @@ fn with_etag(d: &Document) -> Response {
         resp.headers_mut().insert("etag", v);
     }
     resp
-}
-
-fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> (StatusCode, ApiError) {
-    (
-        status,
-        ApiError {
-            error: code.into(),
-            message: message.into(),
-            current: None,
-        },
-    )
-}
-
-/// The precondition every write checks: the caller saw the current version.
-fn check_version(d: &Document, if_match: Option<i64>) -> Result<(), (StatusCode, ApiError)> {
-    match if_match {
-        Some(v) if v != d.version() => Err(refuse(
-            StatusCode::PRECONDITION_FAILED,
-            "precondition_failed",
-            format!(
-                "the record changed since it was read (you had version {v}, it is now {}): {}",
-                d.version(),
-                d.to_json()
-            ),
-        )),
-        _ => Ok(()),
-    }
-}
-
-fn record(s: &mut Book, resource: &str, id: &str, action: &str, actor: &str, key: &str) {
-    s.writes.push(WriteRecord {
-        resource: resource.into(),
-        id: id.into(),
-        action: action.into(),
-        actor_id: actor.into(),
-        idempotency_key: key.into(),
-        at: Utc::now().to_rfc3339(),
-    });
-}
-
-fn answer(d: Document) -> Result<Value, (StatusCode, ApiError)> {
-    Ok(to_odata(&d))
 }
 
 #[derive(Deserialize)]
@@ -380,84 +314,72 @@ async fn patch_entity(
         );
     };
     let mut s = lock(&state);
+    let target = |resource, if_match| Target {
+        resource,
+        id: &key,
+        if_match,
+        stale: StatusCode::PRECONDITION_FAILED,
+    };
     match set {
         "CloseTasks" => write(&mut *s, &headers, &body, |s, req: TaskPatch, if_match, idem| {
-            let current = s.get("close_tasks", &key).cloned().ok_or_else(|| {
-                refuse(
-                    StatusCode::NOT_FOUND,
-                    "not_found",
-                    format!("CloseTasks('{key}') does not exist"),
-                )
-            })?;
-            check_version(&current, if_match)?;
-            let Document::CloseTask(task) = &current else {
-                unreachable!("close_tasks holds close tasks")
-            };
-            let allowed = matches!(
-                (task.status.as_str(), req.status.as_str()),
-                ("not_started", "in_progress")
-                    | ("not_started" | "in_progress" | "sent_back", "submitted")
-                    | ("sent_back", "in_progress")
-                    | ("submitted", "reviewed" | "sent_back")
-            );
-            if !allowed {
-                return Err(refuse(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_transition",
-                    format!("a task {} cannot become {}", task.status, req.status),
-                ));
-            }
-            if req.status == "reviewed" && task.submitted_by.as_deref() == Some(req.actor_id.as_str()) {
-                return Err(refuse(
-                    StatusCode::FORBIDDEN,
-                    "segregation_of_duties",
-                    "the person who submitted a task cannot review it",
-                ));
-            }
             let now = Utc::now();
-            let changed = s
-                .change("close_tasks", &key, |d| {
-                    if let Document::CloseTask(t) = d {
-                        match req.status.as_str() {
-                            "submitted" => {
-                                t.submitted_by = Some(req.actor_id.clone());
-                                t.submitted_at = Some(now);
-                            }
-                            "reviewed" => {
-                                t.reviewed_by = Some(req.actor_id.clone());
-                                t.reviewed_at = Some(now);
-                            }
-                            _ => {}
-                        }
-                        t.status = req.status.clone();
-                        if req.note.is_some() {
-                            t.note = req.note.clone();
-                        }
+            let by = Actor {
+                action: &req.status,
+                actor_id: &req.actor_id,
+                key: idem,
+            };
+            let check = |d: &Document| {
+                let Document::CloseTask(task) = d else { return Ok(()) };
+                if !domain::close::allowed(&task.status, &req.status) {
+                    return Err(refusal(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid_transition",
+                        format!("a task {} cannot become {}", task.status, req.status),
+                    ));
+                }
+                if req.status == "reviewed" && task.submitted_by.as_deref() == Some(req.actor_id.as_str()) {
+                    return Err(refusal(
+                        StatusCode::FORBIDDEN,
+                        "segregation_of_duties",
+                        "the person who submitted a task cannot review it",
+                    ));
+                }
+                Ok(())
+            };
+            let edit = |d: &mut Document| {
+                let Document::CloseTask(t) = d else { return };
+                match req.status.as_str() {
+                    "submitted" => {
+                        t.submitted_by = Some(req.actor_id.clone());
+                        t.submitted_at = Some(now);
                     }
-                })
-                .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "not_found", "task vanished"))?;
-            record(s, "close_tasks", &key, &req.status, &req.actor_id, idem);
-            answer(changed)
+                    "reviewed" => {
+                        t.reviewed_by = Some(req.actor_id.clone());
+                        t.reviewed_at = Some(now);
+                    }
+                    _ => {}
+                }
+                t.status = req.status.clone();
+                if req.note.is_some() {
+                    t.note = req.note.clone();
+                }
+            };
+            s.apply_write(target("close_tasks", if_match), by, check, edit)
+                .map(|d| to_odata(&d))
         }),
         "Suppliers" => write(&mut *s, &headers, &body, |s, req: SupplierPatch, if_match, idem| {
-            let current = s.get("supplier_masters", &key).cloned().ok_or_else(|| {
-                refuse(
-                    StatusCode::NOT_FOUND,
-                    "not_found",
-                    format!("Suppliers('{key}') does not exist"),
-                )
-            })?;
-            check_version(&current, if_match)?;
-            let changed = s
-                .change("supplier_masters", &key, |d| {
-                    if let Document::SupplierMaster(m) = d {
-                        m.blocked = req.blocked;
-                    }
-                })
-                .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "not_found", "supplier vanished"))?;
-            let action = if req.blocked { "block" } else { "unblock" };
-            record(s, "supplier_masters", &key, action, &req.actor_id, idem);
-            answer(changed)
+            let by = Actor {
+                action: if req.blocked { "block" } else { "unblock" },
+                actor_id: &req.actor_id,
+                key: idem,
+            };
+            let edit = |d: &mut Document| {
+                if let Document::SupplierMaster(m) = d {
+                    m.blocked = req.blocked;
+                }
+            };
+            s.apply_write(target("supplier_masters", if_match), by, |_| Ok(()), edit)
+                .map(|d| to_odata(&d))
         }),
         other => api_error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -496,37 +418,50 @@ async fn bound_action(
     }
     let mut s = lock(&state);
     write(&mut *s, &headers, &body, |s, req: Resubmit, if_match, idem| {
-        let current = s.get("posting_errors", &key).cloned().ok_or_else(|| {
-            refuse(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                format!("PostingErrors('{key}') does not exist"),
-            )
-        })?;
-        check_version(&current, if_match)?;
-        let Document::PostingError(err) = &current else {
+        let Document::PostingError(err) = s.current("posting_errors", &key)? else {
             unreachable!("posting_errors holds posting errors")
         };
-        if err.status != "open" {
-            return Err(refuse(
+        let parked = s.parked.remove(&err.ap_reference);
+        let posts = parked.is_some();
+        let target = Target {
+            resource: "posting_errors",
+            id: &key,
+            if_match,
+            stale: StatusCode::PRECONDITION_FAILED,
+        };
+        let by = Actor {
+            action: "resubmit",
+            actor_id: &req.actor_id,
+            key: idem,
+        };
+        let check = |_: &Document| match err.status.as_str() {
+            "open" => Ok(()),
+            other => Err(refusal(
                 StatusCode::CONFLICT,
                 "not_open",
-                format!("the posting error is {}", err.status),
-            ));
-        }
-        let parked = s.parked.remove(&err.ap_reference);
-        let changed = s
-            .change("posting_errors", &key, |d| {
-                if let Document::PostingError(e) = d {
-                    e.status = if parked.is_some() { "resolved" } else { "resubmitted" }.into();
+                format!("the posting error is {other}"),
+            )),
+        };
+        let edit = |d: &mut Document| {
+            if let Document::PostingError(e) = d {
+                e.status = if posts { "resolved" } else { "resubmitted" }.into();
+            }
+        };
+        match s.apply_write(target, by, check, edit) {
+            Ok(changed) => {
+                if let Some(p) = parked {
+                    s.put(Document::PostedInvoice(p));
                 }
-            })
-            .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "not_found", "posting error vanished"))?;
-        if let Some(p) = parked {
-            s.put(Document::PostedInvoice(p));
+                Ok(to_odata(&changed))
+            }
+            Err(refused) => {
+                // Refused: the parked document stays parked.
+                if let Some(p) = parked {
+                    s.parked.insert(p.ap_reference.clone(), p);
+                }
+                Err(refused)
+            }
         }
-        record(s, "posting_errors", &key, "resubmit", &req.actor_id, idem);
-        answer(changed)
     })
 }
 

@@ -196,6 +196,21 @@ impl Estate {
         self.ap.faults()
     }
 
+    /// How many faults of each kind fault mode injected, over every system.
+    pub fn injected_faults(&self) -> std::collections::BTreeMap<String, u64> {
+        let mut out = std::collections::BTreeMap::new();
+        let mut add = |counts: &std::collections::BTreeMap<&'static str, u64>| {
+            for (k, n) in counts {
+                *out.entry(k.to_string()).or_default() += n;
+            }
+        };
+        add(&self.ap.state.lock().unwrap_or_else(|p| p.into_inner()).faults.injected);
+        for s in &self.servers {
+            add(&s.book.lock().unwrap_or_else(|p| p.into_inner()).faults.injected);
+        }
+        out
+    }
+
     /// Per-table fingerprints of a system (`ap`, `erp-a`, `erp-b`, `treasury`).
     pub fn checksums(&self, system: &str) -> Option<domain::checksum::Checksums> {
         if system == "ap" {
@@ -258,9 +273,15 @@ async fn clock(ap: Weak<Mutex<ap::ApState>>, books: Vec<(String, Weak<Mutex<Book
         tokio::time::sleep(every).await;
         tick += 1;
         let Some(ap) = ap.upgrade() else { return };
+        // Only what was approved since the last tick is copied out; what was approved before
+        // the clock started is already in the ERPs.
         let approved: Vec<crate::wire::Invoice> = {
             let s = ap.lock().unwrap_or_else(|p| p.into_inner());
-            s.approved_invoices().into_iter().cloned().collect()
+            let all = s.approved_invoices();
+            if std::mem::take(&mut first) {
+                handled.extend(all.iter().map(|i| i.id.clone()));
+            }
+            all.into_iter().filter(|i| !handled.contains(&i.id)).cloned().collect()
         };
         drop(ap);
         let upgraded: Vec<(String, Arc<Mutex<Book>>)> = books
@@ -271,15 +292,8 @@ async fn clock(ap: Weak<Mutex<ap::ApState>>, books: Vec<(String, Weak<Mutex<Book
             return;
         }
         let book = |name: &str| upgraded.iter().find(|(n, _)| n == name).map(|(_, b)| b.clone());
-        // What was approved before the clock started is already in the ERPs.
-        if first {
-            handled.extend(approved.iter().map(|i| i.id.clone()));
-            first = false;
-        }
         for inv in &approved {
-            if !handled.insert(inv.id.clone()) {
-                continue;
-            }
+            handled.insert(inv.id.clone());
             let Some(erp) = book(owning_erp(&inv.entity)) else {
                 continue;
             };
@@ -460,7 +474,7 @@ impl Book {
     /// parked until someone resubmits it.
     pub(crate) fn post_from_ap(&mut self, inv: &crate::wire::Invoice, fails: bool) {
         let now = Utc::now();
-        let posted = world::posted_now(inv, now);
+        let posted = world::posted(inv, now);
         if fails {
             self.put(Document::PostingError(domain::erp::PostingError {
                 id: format!("PE-{}", inv.id),

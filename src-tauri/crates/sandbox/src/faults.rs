@@ -43,6 +43,19 @@ pub(crate) enum Drawn {
     Reset,
 }
 
+impl Drawn {
+    fn name(self) -> &'static str {
+        match self {
+            Drawn::Unavailable => "unavailable",
+            Drawn::Throttled => "throttled",
+            Drawn::MalformedRecord => "malformed_record",
+            Drawn::BrokenPage => "broken_page",
+            Drawn::Stall => "stall",
+            Drawn::Reset => "reset",
+        }
+    }
+}
+
 /// Marks a response the network layer must turn into a timeout or a dropped connection.
 #[derive(Debug, Clone, Copy)]
 enum Network {
@@ -56,6 +69,8 @@ pub(crate) struct FaultState {
     pub faults: Faults,
     rng: rand_chacha::ChaCha8Rng,
     pub page_fault: Option<Drawn>,
+    /// How many faults of each kind were injected, so tests can tell fault mode really ran.
+    pub injected: std::collections::BTreeMap<&'static str, u64>,
 }
 
 impl FaultState {
@@ -65,6 +80,7 @@ impl FaultState {
             faults: Faults::default(),
             rng: rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xFA17),
             page_fault: None,
+            injected: Default::default(),
         }
     }
 
@@ -106,6 +122,12 @@ impl FaultState {
         if rate == 0 || self.rng.gen_range(0..1000) >= rate {
             return None;
         }
+        let drawn = self.kind(listing);
+        *self.injected.entry(drawn.name()).or_default() += 1;
+        Some(drawn)
+    }
+
+    fn kind(&mut self, listing: bool) -> Drawn {
         let kinds: &[Drawn] = if listing {
             &[
                 Drawn::Unavailable,
@@ -118,7 +140,7 @@ impl FaultState {
         } else {
             &[Drawn::Unavailable, Drawn::Throttled, Drawn::Stall, Drawn::Reset]
         };
-        Some(kinds[self.rng.gen_range(0..kinds.len())])
+        kinds[self.rng.gen_range(0..kinds.len())]
     }
 
     /// Takes the page faults due for this list page: (cut off, one malformed record).

@@ -51,7 +51,6 @@ impl std::str::FromStr for Size {
     }
 }
 
-#[derive(Default)]
 pub struct Generated {
     pub users: Vec<User>,
     pub entities: Vec<Entity>,

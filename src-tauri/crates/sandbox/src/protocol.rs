@@ -23,6 +23,20 @@ pub(crate) trait System {
     fn idempotency(&mut self) -> &mut HashMap<String, Stored>;
 }
 
+/// A write's refusal: the status and the error body.
+pub(crate) type Refusal = (StatusCode, ApiError);
+
+pub(crate) fn refusal(status: StatusCode, code: &str, message: impl Into<String>) -> Refusal {
+    (
+        status,
+        ApiError {
+            error: code.into(),
+            message: message.into(),
+            current: None,
+        },
+    )
+}
+
 pub(crate) fn api_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
     (
         status,
@@ -42,7 +56,7 @@ pub(crate) fn write<S: System, B: DeserializeOwned>(
     s: &mut S,
     headers: &HeaderMap,
     body: &[u8],
-    apply: impl FnOnce(&mut S, B, Option<i64>, &str) -> Result<serde_json::Value, (StatusCode, ApiError)>,
+    apply: impl FnOnce(&mut S, B, Option<i64>, &str) -> Result<serde_json::Value, Refusal>,
 ) -> Response {
     if let Some(resp) = s.gate(headers, false) {
         return resp;

@@ -15,10 +15,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::book::WriteRecord;
-use crate::erp::Shared;
+use crate::book::{lock, Actor, Shared, Target};
 use crate::faults::Faults;
-use crate::protocol::{api_error, write, System};
-use crate::wire::ApiError;
+use crate::protocol::{api_error, refusal, write, System};
 
 /// The platform's collections and the canonical resources behind them.
 pub(crate) const COLLECTIONS: &[(&str, &str)] = &[
@@ -31,14 +30,6 @@ pub(crate) const COLLECTIONS: &[(&str, &str)] = &[
 
 fn resource_of(collection: &str) -> Option<&'static str> {
     COLLECTIONS.iter().find(|(c, _)| *c == collection).map(|(_, r)| *r)
-}
-
-fn lock(state: &Shared) -> std::sync::MutexGuard<'_, crate::book::Book> {
-    state.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn json_of(d: &Document) -> Value {
-    serde_json::from_str(&d.to_json()).unwrap_or(Value::Null)
 }
 
 pub(crate) fn router(state: Shared) -> Router {
@@ -93,7 +84,7 @@ async fn list(
         Some(t) => t.page(after, size),
         None => (Vec::new(), after, false),
     };
-    let mut items: Vec<Value> = rows.into_iter().map(json_of).collect();
+    let mut items: Vec<Value> = rows.into_iter().map(Document::to_value).collect();
     if malformed {
         if let Some(first) = items.first_mut() {
             first["version"] = json!("seven");
@@ -129,7 +120,7 @@ async fn one(
         );
     };
     match s.get(resource, &id) {
-        Some(d) => Json(json_of(d)).into_response(),
+        Some(d) => Json(d.to_value()).into_response(),
         None => api_error(
             StatusCode::NOT_FOUND,
             "not_found",
@@ -185,43 +176,6 @@ async fn pain002(State(state): State<Shared>, Path(id): Path<String>, headers: H
     xml(crate::iso20022::pain002(&run, &instructions, Utc::now()))
 }
 
-fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> (StatusCode, ApiError) {
-    (
-        status,
-        ApiError {
-            error: code.into(),
-            message: message.into(),
-            current: None,
-        },
-    )
-}
-
-fn stale(d: &Document, if_match: Option<i64>) -> Result<(), (StatusCode, ApiError)> {
-    match if_match {
-        Some(v) if v != d.version() => Err(refuse(
-            StatusCode::CONFLICT,
-            "version_conflict",
-            format!(
-                "changed since you saw it (version {v}, now {}): {}",
-                d.version(),
-                d.to_json()
-            ),
-        )),
-        _ => Ok(()),
-    }
-}
-
-fn log(s: &mut crate::book::Book, resource: &str, id: &str, action: &str, actor: &str, key: &str) {
-    s.writes.push(WriteRecord {
-        resource: resource.into(),
-        id: id.into(),
-        action: action.into(),
-        actor_id: actor.into(),
-        idempotency_key: key.into(),
-        at: Utc::now().to_rfc3339(),
-    });
-}
-
 #[derive(Deserialize)]
 struct Resend {
     actor_id: String,
@@ -237,43 +191,35 @@ async fn resend(
 ) -> Response {
     let mut s = lock(&state);
     write(&mut *s, &headers, &body, |s, req: Resend, if_match, key| {
-        let current = s.get("payment_instructions", &id).cloned().ok_or_else(|| {
-            refuse(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                format!("instruction {id} does not exist"),
-            )
-        })?;
-        stale(&current, if_match)?;
-        let Document::PaymentInstruction(i) = &current else {
-            unreachable!("instructions hold instructions")
-        };
-        if i.status != "RJCT" {
-            return Err(refuse(
+        let now = Utc::now();
+        let check = |d: &Document| match d {
+            Document::PaymentInstruction(i) if i.status != "RJCT" => Err(refusal(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "not_rejected",
                 format!("only a rejected instruction can be re-sent; this one is {}", i.status),
-            ));
-        }
-        let now = Utc::now();
-        let changed = s
-            .change("payment_instructions", &id, |d| {
-                if let Document::PaymentInstruction(i) = d {
-                    if let Some(iban) = &req.creditor_iban {
-                        i.creditor_iban = iban.clone();
-                    }
-                    i.status = "ACTC".into();
-                    i.reason = None;
-                    i.history.push(StatusEvent {
-                        status: "ACTC".into(),
-                        reason: None,
-                        at: now,
-                    });
-                }
-            })
-            .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "not_found", "instruction vanished"))?;
-        log(s, "payment_instructions", &id, "resend", &req.actor_id, key);
-        Ok(json_of(&changed))
+            )),
+            _ => Ok(()),
+        };
+        let edit = |d: &mut Document| {
+            let Document::PaymentInstruction(i) = d else { return };
+            if let Some(iban) = &req.creditor_iban {
+                i.creditor_iban = iban.clone();
+            }
+            i.status = "ACTC".into();
+            i.reason = None;
+            i.history.push(StatusEvent {
+                status: "ACTC".into(),
+                reason: None,
+                at: now,
+            });
+        };
+        let by = Actor {
+            action: "resend",
+            actor_id: &req.actor_id,
+            key,
+        };
+        s.apply_write(target("payment_instructions", &id, if_match), by, check, edit)
+            .map(|d| d.to_value())
     })
 }
 
@@ -290,38 +236,42 @@ async fn approve(
 ) -> Response {
     let mut s = lock(&state);
     write(&mut *s, &headers, &body, |s, req: Approve, if_match, key| {
-        let current = s
-            .get("payment_runs", &id)
-            .cloned()
-            .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "not_found", format!("run {id} does not exist")))?;
-        stale(&current, if_match)?;
-        let Document::PaymentRun(run) = &current else {
-            unreachable!("runs hold runs")
-        };
-        if run.status != "draft" {
-            return Err(refuse(
+        let check = |d: &Document| match d {
+            Document::PaymentRun(r) if r.status != "draft" => Err(refusal(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "not_draft",
-                format!("only a draft run can be approved; this one is {}", run.status),
-            ));
-        }
-        if run.created_by == req.actor_id {
-            return Err(refuse(
+                format!("only a draft run can be approved; this one is {}", r.status),
+            )),
+            Document::PaymentRun(r) if r.created_by == req.actor_id => Err(refusal(
                 StatusCode::FORBIDDEN,
                 "segregation_of_duties",
                 "the person who prepared a run cannot approve it",
-            ));
-        }
-        let changed = s
-            .change("payment_runs", &id, |d| {
-                if let Document::PaymentRun(r) = d {
-                    r.status = "approved".into();
-                }
-            })
-            .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "not_found", "run vanished"))?;
-        log(s, "payment_runs", &id, "approve", &req.actor_id, key);
-        Ok(json_of(&changed))
+            )),
+            _ => Ok(()),
+        };
+        let edit = |d: &mut Document| {
+            if let Document::PaymentRun(r) = d {
+                r.status = "approved".into();
+            }
+        };
+        let by = Actor {
+            action: "approve",
+            actor_id: &req.actor_id,
+            key,
+        };
+        s.apply_write(target("payment_runs", &id, if_match), by, check, edit)
+            .map(|d| d.to_value())
     })
+}
+
+/// A treasury write's target: a stale version is a 409, as its REST API answers.
+fn target<'a>(resource: &'static str, id: &'a str, if_match: Option<i64>) -> Target<'a> {
+    Target {
+        resource,
+        id,
+        if_match,
+        stale: StatusCode::CONFLICT,
+    }
 }
 
 pub(crate) async fn set_faults(State(state): State<Shared>, Json(f): Json<Faults>) -> StatusCode {

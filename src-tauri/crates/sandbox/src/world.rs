@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use domain::erp::*;
 use domain::treasury::*;
-use domain::{Currency, Document};
+use domain::{BusinessCalendar, Currency, Document};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
@@ -97,53 +97,33 @@ pub fn supplier_iban(country: &str, rng: &mut impl Rng) -> String {
     iban(c, &bban(c, rng))
 }
 
-fn weekday(d: NaiveDate) -> bool {
-    !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+/// Banks and the group book on weekdays; holidays are each entity's own (its calendar).
+fn bank_calendar() -> BusinessCalendar {
+    BusinessCalendar::new(vec![Weekday::Sat, Weekday::Sun], [])
 }
 
-fn business_days_back(from: NaiveDate, n: i64) -> NaiveDate {
-    let mut d = from;
-    let mut left = n;
-    while left > 0 {
-        d -= Duration::days(1);
-        if weekday(d) {
-            left -= 1;
-        }
-    }
-    d
-}
-
-/// The date `offset` business days from the end of `period` (YYYY-MM): BD+1 is the first
-/// business day after it, BD-1 the last business day of it.
-pub fn period_day(period: NaiveDate, offset: i32) -> NaiveDate {
-    let next = if period.month() == 12 {
-        NaiveDate::from_ymd_opt(period.year() + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(period.year(), period.month() + 1, 1)
-    }
-    .unwrap_or(period);
-    let mut d = next - Duration::days(1);
-    let mut steps = offset;
+/// The date `offset` business days from the end of `period` on `cal`: BD+1 is the first
+/// business day after the period, BD-1 its last business day, BD-3 two business days before that.
+pub fn period_day(cal: &BusinessCalendar, period: NaiveDate, offset: i32) -> NaiveDate {
+    let end = next_month(period) - Duration::days(1);
     if offset > 0 {
-        d = next - Duration::days(1);
-        while steps > 0 {
-            d += Duration::days(1);
-            if weekday(d) {
-                steps -= 1;
-            }
-        }
-    } else {
-        while !weekday(d) {
-            d -= Duration::days(1);
-        }
-        while steps < -1 {
-            d -= Duration::days(1);
-            if weekday(d) {
-                steps += 1;
-            }
-        }
+        return cal.add_business_days(end, i64::from(offset));
     }
-    d
+    let last = if cal.is_business_day(end) {
+        end
+    } else {
+        cal.add_business_days(end, -1)
+    };
+    cal.add_business_days(last, i64::from(offset + 1))
+}
+
+fn next_month(d: NaiveDate) -> NaiveDate {
+    let (y, m) = if d.month() == 12 {
+        (d.year() + 1, 1)
+    } else {
+        (d.year(), d.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(d)
 }
 
 fn dec(s: &str) -> Decimal {
@@ -286,7 +266,6 @@ struct Ctx<'a> {
     g: &'a Generated,
     now: DateTime<Utc>,
     today: NaiveDate,
-    stamp: DateTime<Utc>,
 }
 
 pub fn build(g: &Generated, seed: u64, size: Size, now: DateTime<Utc>) -> World {
@@ -295,7 +274,6 @@ pub fn build(g: &Generated, seed: u64, size: Size, now: DateTime<Utc>) -> World 
         g,
         now,
         today: now.date_naive(),
-        stamp: now,
     };
     // Every ERP keeps its own copy of the vendor master, with the bank account payments go to.
     let mut ibans: HashMap<String, String> = HashMap::new();
@@ -314,7 +292,7 @@ pub fn build(g: &Generated, seed: u64, size: Size, now: DateTime<Utc>) -> World 
                 changed_by: changers[rng.gen_range(0..changers.len())].to_string(),
                 changed_at,
                 version: 1,
-                modified_at: cx.stamp,
+                modified_at: cx.now,
             });
         }
         ibans.insert(s.id.clone(), current.clone());
@@ -325,7 +303,7 @@ pub fn build(g: &Generated, seed: u64, size: Size, now: DateTime<Utc>) -> World 
             blocked: s.on_hold,
             iban: current,
             version: 1,
-            modified_at: cx.stamp,
+            modified_at: cx.now,
         });
     }
 
@@ -347,7 +325,7 @@ pub fn build(g: &Generated, seed: u64, size: Size, now: DateTime<Utc>) -> World 
                 time_zone: e.time_zone.clone(),
                 country: e.code[..2].to_string(),
                 version: 1,
-                modified_at: cx.stamp,
+                modified_at: cx.now,
             }));
             for (account, acc_name, kind) in [
                 ("1000", "Bank main account", "cash"),
@@ -368,7 +346,7 @@ pub fn build(g: &Generated, seed: u64, size: Size, now: DateTime<Utc>) -> World 
                     name: acc_name.into(),
                     kind: kind.into(),
                     version: 1,
-                    modified_at: cx.stamp,
+                    modified_at: cx.now,
                 }));
             }
             for (i, cc) in ["CC-100", "CC-200", "CC-300", "CC-400", "CC-500"].iter().enumerate() {
@@ -379,7 +357,7 @@ pub fn build(g: &Generated, seed: u64, size: Size, now: DateTime<Utc>) -> World 
                     name: ["Operations", "Sales", "IT", "Finance", "Facilities"][i].into(),
                     owner: g.users[i % g.users.len()].id.clone(),
                     version: 1,
-                    modified_at: cx.stamp,
+                    modified_at: cx.now,
                 }));
             }
         }
@@ -401,16 +379,18 @@ pub fn build(g: &Generated, seed: u64, size: Size, now: DateTime<Utc>) -> World 
                         occurred_at: cx.now - Duration::hours(rng.gen_range(1..200)),
                         status: "open".into(),
                         version: 1,
-                        modified_at: cx.stamp,
+                        modified_at: cx.now,
                     }));
-                    parked.push(posted(&cx, inv));
+                    parked.push(posted(inv, cx.now));
                 } else {
-                    posted_here.push(posted(&cx, inv));
+                    posted_here.push(posted(inv, cx.now));
                 }
             }
         }
         for e in g.entities.iter().filter(|e| codes.contains(&e.code.as_str())) {
-            close_and_periods(&cx, &e.code, size, &mut rng, &mut docs);
+            let holidays = e.holidays.iter().filter_map(|h| h.parse().ok());
+            let calendar = BusinessCalendar::new(vec![Weekday::Sat, Weekday::Sun], holidays);
+            close_and_periods(&cx, &e.code, &calendar, size, &mut rng, &mut docs);
             journals(&cx, &e.code, &e.currency, size, &mut rng, &mut docs);
         }
         posted_all.extend(posted_here);
@@ -497,7 +477,7 @@ fn procurement(cx: &Ctx, inv: &Invoice, clerks: &[&str], rng: &mut impl Rng, doc
                 })
                 .collect(),
             version: 1,
-            modified_at: cx.stamp,
+            modified_at: cx.now,
         }));
     }
     docs.push(Document::PurchaseOrder(PurchaseOrder {
@@ -510,24 +490,15 @@ fn procurement(cx: &Ctx, inv: &Invoice, clerks: &[&str], rng: &mut impl Rng, doc
         status: "open".into(),
         lines,
         version: 1,
-        modified_at: cx.stamp,
+        modified_at: cx.now,
     }));
 }
 
 /// The ERP document for an AP invoice posted at `now`.
-pub fn posted_now(inv: &Invoice, now: DateTime<Utc>) -> PostedInvoice {
-    let cx = Ctx {
-        g: &Generated::default(),
-        now,
-        today: now.date_naive(),
-        stamp: now,
-    };
-    posted(&cx, inv)
-}
-
-fn posted(cx: &Ctx, inv: &Invoice) -> PostedInvoice {
+pub fn posted(inv: &Invoice, now: DateTime<Utc>) -> PostedInvoice {
+    let today = now.date_naive();
     let n: u64 = inv.id.trim_start_matches("INV-").parse().unwrap_or(0);
-    let invoice_date = inv.invoice_date.parse().unwrap_or(cx.today);
+    let invoice_date = inv.invoice_date.parse().unwrap_or(today);
     PostedInvoice {
         id: format!("51{n:08}"),
         company_code: inv.entity.clone(),
@@ -535,8 +506,8 @@ fn posted(cx: &Ctx, inv: &Invoice) -> PostedInvoice {
         supplier_id: inv.supplier_id.clone(),
         invoice_number: inv.number.clone(),
         invoice_date,
-        posting_date: (invoice_date + Duration::days(3)).min(cx.today),
-        due_date: inv.due_date.parse().unwrap_or(cx.today),
+        posting_date: (invoice_date + Duration::days(3)).min(today),
+        due_date: inv.due_date.parse().unwrap_or(today),
         currency: Currency::new(&inv.currency).unwrap_or_else(|_| unreachable!("generated currencies are ISO")),
         amount: dec(&inv.total),
         status: "posted".into(),
@@ -555,7 +526,7 @@ fn posted(cx: &Ctx, inv: &Invoice) -> PostedInvoice {
             })
             .collect(),
         version: 1,
-        modified_at: cx.stamp,
+        modified_at: now,
     }
 }
 
@@ -569,7 +540,14 @@ fn prev_month(d: NaiveDate) -> NaiveDate {
 
 /// Period status and close tasks: the periods before last are closed and reviewed; last
 /// month's close is nearly done (a few tasks late or sent back); this month's starts at BD-3.
-fn close_and_periods(cx: &Ctx, code: &str, size: Size, rng: &mut impl Rng, docs: &mut Vec<Document>) {
+fn close_and_periods(
+    cx: &Ctx,
+    code: &str,
+    calendar: &BusinessCalendar,
+    size: Size,
+    rng: &mut impl Rng,
+    docs: &mut Vec<Document>,
+) {
     let current = month_start(cx.today);
     let periods: usize = if size == Size::L { 12 } else { 3 };
     let mut period = current;
@@ -615,7 +593,7 @@ fn close_and_periods(cx: &Ctx, code: &str, size: Size, rng: &mut impl Rng, docs:
             }
             .into(),
             version: 1,
-            modified_at: cx.stamp,
+            modified_at: cx.now,
         }));
         let mut tasks: Vec<Planned> = CLOSE_TEMPLATE
             .iter()
@@ -643,7 +621,7 @@ fn close_and_periods(cx: &Ctx, code: &str, size: Size, rng: &mut impl Rng, docs:
             ));
         }
         for (i, (key, name, category, offset, duration, deps, signal)) in tasks.iter().enumerate() {
-            let due = period_day(p, *offset);
+            let due = period_day(calendar, p, *offset);
             let owner = owners[(i + code.len()) % owners.len()];
             let reviewer = controllers[i % controllers.len().max(1)];
             let (status, submitted, reviewed) = if is_current {
@@ -689,7 +667,7 @@ fn close_and_periods(cx: &Ctx, code: &str, size: Size, rng: &mut impl Rng, docs:
                 note: (status == "sent_back")
                     .then(|| "Difference with DE01 on the service recharge not explained".to_string()),
                 version: 1,
-                modified_at: cx.stamp,
+                modified_at: cx.now,
             }));
         }
     }
@@ -707,7 +685,7 @@ fn journals(cx: &Ctx, code: &str, currency: &str, size: Size, rng: &mut impl Rng
             .filter(|c| *c != code)
             .collect();
     for n in 0..count {
-        let date = business_days_back(cx.today, rng.gen_range(0..60));
+        let date = bank_calendar().add_business_days(cx.today, -rng.gen_range(0..60));
         let amount = Decimal::new(rng.gen_range(10_000..5_000_000), 2);
         let ic = n % 4 == 0 && !partners.is_empty();
         let (desc, lines) = if ic {
@@ -764,7 +742,7 @@ fn journals(cx: &Ctx, code: &str, currency: &str, size: Size, rng: &mut impl Rng
             created_by: cx.g.users[rng.gen_range(0..cx.g.users.len())].id.clone(),
             lines,
             version: 1,
-            modified_at: cx.stamp,
+            modified_at: cx.now,
         }));
     }
 }
@@ -806,7 +784,7 @@ fn treasury(
             .into(),
             currency: Currency::new(&e.currency).unwrap_or_else(|_| unreachable!("generated currencies are ISO")),
             version: 1,
-            modified_at: cx.stamp,
+            modified_at: cx.now,
         };
         docs.push(Document::HouseAccount(account.clone()));
         accounts.insert(e.code.clone(), account);
@@ -922,7 +900,7 @@ fn treasury(
                     invoice_ids: invoices.iter().map(|p| p.ap_reference.clone()).collect(),
                     status: if status == "ACSC" { "cleared" } else { "sent" }.into(),
                     version: 1,
-                    modified_at: cx.stamp,
+                    modified_at: cx.now,
                 });
             }
             if status == "ACSC" {
@@ -957,7 +935,7 @@ fn treasury(
                 reason,
                 history,
                 version: 1,
-                modified_at: cx.stamp,
+                modified_at: cx.now,
             }));
         }
         let status = match days_ago {
@@ -980,14 +958,15 @@ fn treasury(
             instruction_count: count as i64,
             total,
             version: 1,
-            modified_at: cx.stamp,
+            modified_at: cx.now,
         }));
     }
     // Statements: ten business days per account, settled payments out, customer receipts in.
     let mut statements = BTreeMap::new();
     for (code, account) in &accounts {
         let mut balance = Decimal::new(rng.gen_range(50_000_000..400_000_000), 2);
-        let mut day = business_days_back(cx.today, 10);
+        let bank = bank_calendar();
+        let mut day = bank.add_business_days(cx.today, -10);
         while day < cx.today {
             let mut lines = settled_by_day.remove(&(code.clone(), day)).unwrap_or_default();
             for k in 0..rng.gen_range(1..4) {
@@ -1025,7 +1004,7 @@ fn treasury(
                 date: day,
                 entries: body.lines.len() as i64,
                 version: 1,
-                modified_at: cx.stamp,
+                modified_at: cx.now,
             }));
             docs.push(Document::Balance(Balance {
                 id: format!("BAL-{}-{}", account.id, day.format("%Y%m%d")),
@@ -1034,13 +1013,10 @@ fn treasury(
                 currency: account.currency,
                 closing_booked: balance,
                 version: 1,
-                modified_at: cx.stamp,
+                modified_at: cx.now,
             }));
             statements.insert(id, body);
-            day += Duration::days(1);
-            while !weekday(day) {
-                day += Duration::days(1);
-            }
+            day = bank.add_business_days(day, 1);
         }
     }
     (
@@ -1066,10 +1042,21 @@ mod tests {
     #[test]
     fn period_days_count_business_days_from_the_period_end() {
         let nov = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let cal = bank_calendar();
         // 30 Nov 2026 is a Monday.
-        assert_eq!(period_day(nov, -1).to_string(), "2026-11-30");
-        assert_eq!(period_day(nov, -3).to_string(), "2026-11-26");
-        assert_eq!(period_day(nov, 1).to_string(), "2026-12-01");
-        assert_eq!(period_day(nov, 6).to_string(), "2026-12-08");
+        assert_eq!(period_day(&cal, nov, -1).to_string(), "2026-11-30");
+        assert_eq!(period_day(&cal, nov, -3).to_string(), "2026-11-26");
+        assert_eq!(period_day(&cal, nov, 1).to_string(), "2026-12-01");
+        assert_eq!(period_day(&cal, nov, 6).to_string(), "2026-12-08");
+        // DE01's year end: 24–26 and 31 Dec are holidays, 26–27 Dec a weekend.
+        let de = BusinessCalendar::new(
+            vec![Weekday::Sat, Weekday::Sun],
+            ["2026-12-24", "2026-12-25", "2026-12-26", "2026-12-31", "2027-01-01"].map(|d| d.parse().unwrap()),
+        );
+        let dec = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(period_day(&de, dec, -1).to_string(), "2026-12-30");
+        assert_eq!(period_day(&de, dec, -2).to_string(), "2026-12-29");
+        assert_eq!(period_day(&de, dec, -3).to_string(), "2026-12-28");
+        assert_eq!(period_day(&de, dec, 1).to_string(), "2027-01-04");
     }
 }

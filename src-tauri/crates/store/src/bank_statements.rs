@@ -477,12 +477,3 @@ pub async fn set_open(tx: &mut SqliteConnection, open_ids: &[i64], opened_at: Da
     .rows_affected();
     Ok((opened, resolved))
 }
-
-/// The bank's ids of every statement in the mirror.
-pub async fn refs(store: &crate::Store) -> Result<HashSet<String>> {
-    Ok(sqlx::query_scalar!("SELECT statement_ref FROM bank_statements")
-        .fetch_all(store.reader())
-        .await?
-        .into_iter()
-        .collect())
-}

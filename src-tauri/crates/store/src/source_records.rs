@@ -70,6 +70,20 @@ pub async fn ids(store: &Store, connection_id: &str, resource: &str) -> Result<V
     .await?)
 }
 
+/// The statements a treasury connection announced that are not in the mirror's bank
+/// statements yet (matched on the bank's statement id).
+pub async fn unimported_statements(store: &Store, connection_id: &str) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar!(
+        "SELECT s.external_id FROM source_records s
+         WHERE s.connection_id = ? AND s.resource = 'statements'
+           AND NOT EXISTS (SELECT 1 FROM bank_statements b WHERE b.statement_ref = s.external_id)
+         ORDER BY s.external_id",
+        connection_id
+    )
+    .fetch_all(store.reader())
+    .await?)
+}
+
 /// One mirrored record and the connection it came from.
 pub async fn get(store: &Store, resource: &str, external_id: &str) -> Result<Option<(String, Document)>> {
     let row = sqlx::query!(

@@ -103,7 +103,7 @@ impl Engine {
                     })),
                     connect::Record::Document(d) => Some(serde_json::json!({
                         "source_version": d.version(),
-                        "record": serde_json::from_str::<serde_json::Value>(&d.to_json()).unwrap_or_default(),
+                        "record": d.to_value(),
                     })),
                     _ => None,
                 };

@@ -15,12 +15,8 @@ impl Engine {
         client: &TreasuryClient,
         c: &Connection,
     ) -> Result<usize, SyncError> {
-        let have = store::bank_statements::refs(&self.store).await?;
         let mut imported = 0;
-        for id in store::source_records::ids(&self.store, &c.id, "statements").await? {
-            if have.contains(&id) {
-                continue;
-            }
+        for id in store::source_records::unimported_statements(&self.store, &c.id).await? {
             let bytes = client.statement_document(&id).await?;
             let file = format!("{}:{id}.camt053.xml", c.id);
             let outcome = crate::reconcile::import_bank_file(&self.store, "system", &file, &bytes)
