@@ -73,6 +73,53 @@ function isControl(target: unknown): boolean {
   return typeof tag === "string" && ["BUTTON", "A", "SELECT"].includes(tag.toUpperCase());
 }
 
+/** One side of the matching view: its title and count, its filters and its table. */
+function ReconSide(props: {
+  side: "bank" | "ledger";
+  title: string;
+  lines: { total: number; loading: boolean; loadingMore: boolean; hasMore: boolean; loadMore: () => void };
+  rows: LineView[];
+  filters: Omit<Parameters<typeof LineFilters>[0], "testid">;
+  active: boolean;
+  focusedId: string | null;
+  selected: ReadonlySet<string>;
+  reasons: ReadonlyMap<number, string>;
+  onFocusRow: (id: string) => void;
+  onToggle: (id: string) => void;
+  onHoverMatch: (matchId: number) => void;
+}) {
+  const { side, title, lines, filters } = props;
+  return (
+    <section className={`panel table-panel recon-side${props.active ? " active" : ""}`} aria-label={title}>
+      <header className="side-title">
+        <h2>{title}</h2>
+        <span className="total-count" data-testid={`${side}-total`}>
+          {lines.total}
+        </span>
+        <span className="spacer" />
+        <LineFilters testid={side} {...filters} />
+      </header>
+      <ReconLinesTable
+        side={side}
+        label={title}
+        rows={props.rows}
+        total={lines.total}
+        loading={lines.loading}
+        loadingMore={lines.loadingMore}
+        hasMore={lines.hasMore}
+        active={props.active}
+        focusedId={props.focusedId}
+        selected={props.selected}
+        reasons={props.reasons}
+        onFocusRow={props.onFocusRow}
+        onToggle={props.onToggle}
+        onHoverMatch={props.onHoverMatch}
+        onLoadMore={lines.loadMore}
+      />
+    </section>
+  );
+}
+
 function LineFilters(props: {
   state: LineStateFilter | "all";
   search: string;
@@ -509,60 +556,34 @@ export function ReconScreen({ mirrorVersion, user, users }: Props) {
       {tab === "matching" && account !== null && (
         <>
           <div className="recon-tables">
-            <section className={`panel table-panel recon-side${activeSide === "bank" ? " active" : ""}`} aria-label="Bank lines">
-              <header className="side-title">
-                <h2>Bank lines</h2>
-                <span className="total-count" data-testid="bank-total">
-                  {bank.total}
-                </span>
-                <span className="spacer" />
-                <LineFilters testid="bank" state={bankState} search={bankSearch} onState={setBankState} onSearch={setBankSearch} />
-              </header>
-              <ReconLinesTable
-                side="bank"
-                label="Bank lines"
-                rows={bankRows}
-                total={bank.total}
-                loading={bank.loading}
-                loadingMore={bank.loadingMore}
-                hasMore={bank.hasMore}
-                active={activeSide === "bank"}
-                focusedId={focus.bank}
-                selected={selectedSets.bank}
-                reasons={reasons}
-                onFocusRow={focusBank}
-                onToggle={toggleBank}
-                onHoverMatch={loadReason}
-                onLoadMore={bank.loadMore}
-              />
-            </section>
-            <section className={`panel table-panel recon-side${activeSide === "ledger" ? " active" : ""}`} aria-label="Ledger entries">
-              <header className="side-title">
-                <h2>Ledger entries</h2>
-                <span className="total-count" data-testid="ledger-total">
-                  {ledger.total}
-                </span>
-                <span className="spacer" />
-                <LineFilters testid="ledger" state={ledgerState} search={ledgerSearch} onState={setLedgerState} onSearch={setLedgerSearch} />
-              </header>
-              <ReconLinesTable
-                side="ledger"
-                label="Ledger entries"
-                rows={ledgerRows}
-                total={ledger.total}
-                loading={ledger.loading}
-                loadingMore={ledger.loadingMore}
-                hasMore={ledger.hasMore}
-                active={activeSide === "ledger"}
-                focusedId={focus.ledger}
-                selected={selectedSets.ledger}
-                reasons={reasons}
-                onFocusRow={focusLedger}
-                onToggle={toggleLedger}
-                onHoverMatch={loadReason}
-                onLoadMore={ledger.loadMore}
-              />
-            </section>
+            <ReconSide
+              side="bank"
+              title="Bank lines"
+              lines={bank}
+              rows={bankRows}
+              filters={{ state: bankState, search: bankSearch, onState: setBankState, onSearch: setBankSearch }}
+              active={activeSide === "bank"}
+              focusedId={focus.bank}
+              selected={selectedSets.bank}
+              reasons={reasons}
+              onFocusRow={focusBank}
+              onToggle={toggleBank}
+              onHoverMatch={loadReason}
+            />
+            <ReconSide
+              side="ledger"
+              title="Ledger entries"
+              lines={ledger}
+              rows={ledgerRows}
+              filters={{ state: ledgerState, search: ledgerSearch, onState: setLedgerState, onSearch: setLedgerSearch }}
+              active={activeSide === "ledger"}
+              focusedId={focus.ledger}
+              selected={selectedSets.ledger}
+              reasons={reasons}
+              onFocusRow={focusLedger}
+              onToggle={toggleLedger}
+              onHoverMatch={loadReason}
+            />
           </div>
 
           <div className="match-bar" data-testid="match-bar">

@@ -49,23 +49,43 @@ impl HttpPolicy {
             .unwrap_or_else(|_| reqwest::Client::new())
     }
 
-    /// Sends the request built by `make`, retrying transient failures. Returns the first
-    /// response that is not transient (2xx or a final 4xx), or the last error.
-    pub async fn send(&self, endpoint: &str, make: impl Fn() -> RequestBuilder) -> Result<Response, ConnectError> {
+    /// Sends the request built by `make` and reads its answer, retrying outages, throttling,
+    /// timeouts and answers cut off mid-body, all within one attempt budget. Returns the status
+    /// and text of the first answer that is not transient (2xx or a final 4xx), or the last error.
+    pub async fn send_text(
+        &self,
+        endpoint: &str,
+        make: impl Fn() -> RequestBuilder,
+    ) -> Result<(u16, String), ConnectError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
             if let Some(limiter) = &self.limiter {
                 limiter.acquire().await;
             }
-            let outcome = make().send().await;
-            let wait = match outcome {
-                Ok(resp) if !is_transient(resp.status()) => return Ok(resp),
+            let last = attempt >= self.max_attempts;
+            let wait = match make().send().await {
+                Ok(resp) if !is_transient(resp.status()) => {
+                    let status = resp.status().as_u16();
+                    match resp.text().await {
+                        Ok(text) => return Ok((status, text)),
+                        Err(source) if last => {
+                            return Err(ConnectError::Transport {
+                                endpoint: endpoint.into(),
+                                source,
+                            })
+                        }
+                        Err(e) => {
+                            tracing::warn!(endpoint, attempt, error = %e, "answer cut off, retrying");
+                            self.backoff(attempt)
+                        }
+                    }
+                }
                 Ok(resp) => {
                     let retry_after = retry_after(&resp);
                     let status = resp.status().as_u16();
                     let message = resp.text().await.unwrap_or_default();
-                    if attempt >= self.max_attempts {
+                    if last {
                         return Err(ConnectError::Status {
                             endpoint: endpoint.into(),
                             status,
@@ -77,48 +97,18 @@ impl HttpPolicy {
                         .map(|d| d.min(self.max_backoff * 6))
                         .unwrap_or_else(|| self.backoff(attempt))
                 }
-                Err(source) => {
-                    if attempt >= self.max_attempts {
-                        return Err(ConnectError::Transport {
-                            endpoint: endpoint.into(),
-                            source,
-                        });
-                    }
-                    tracing::warn!(endpoint, attempt, error = %source, "request failed, retrying");
-                    self.backoff(attempt)
-                }
-            };
-            tokio::time::sleep(wait).await;
-        }
-    }
-}
-
-impl HttpPolicy {
-    /// Like `send`, and reads the body: a connection dropped mid-body is retried like an
-    /// outage. Returns the status and the text.
-    pub async fn send_text(
-        &self,
-        endpoint: &str,
-        make: impl Fn() -> RequestBuilder,
-    ) -> Result<(u16, String), ConnectError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let resp = self.send(endpoint, &make).await?;
-            let status = resp.status().as_u16();
-            match resp.text().await {
-                Ok(text) => return Ok((status, text)),
-                Err(source) if attempt >= self.max_attempts => {
+                Err(source) if last => {
                     return Err(ConnectError::Transport {
                         endpoint: endpoint.into(),
                         source,
                     })
                 }
-                Err(e) => {
-                    tracing::warn!(endpoint, attempt, error = %e, "answer cut off, retrying");
-                    tokio::time::sleep(self.backoff(attempt)).await;
+                Err(source) => {
+                    tracing::warn!(endpoint, attempt, error = %source, "request failed, retrying");
+                    self.backoff(attempt)
                 }
-            }
+            };
+            tokio::time::sleep(wait).await;
         }
     }
 }
