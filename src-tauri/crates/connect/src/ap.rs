@@ -205,21 +205,16 @@ impl ApClient {
         body: &serde_json::Value,
     ) -> Result<WriteOutcome, ConnectError> {
         let endpoint = format!("{}/api/v1/{}", self.base_url, write.path(target));
-        let (status, text) = self
-            .policy
-            .send_text(&endpoint, || {
-                let mut req = self
-                    .http
-                    .post(&endpoint)
-                    .header("x-api-key", &self.api_key)
-                    .header("idempotency-key", idempotency_key)
-                    .json(body);
-                if let Some(v) = if_match {
-                    req = req.header("if-match", format!("\"{v}\""));
-                }
-                req
-            })
-            .await?;
+        let (status, text) = crate::http::post_with_key(
+            &self.policy,
+            &self.http,
+            &endpoint,
+            &self.api_key,
+            idempotency_key,
+            if_match,
+            body,
+        )
+        .await?;
         crate::http::write_outcome(&endpoint, status, &text, |text| {
             map_record(write.answers_with(), &self.connection_id, text, Utc::now())
         })
@@ -503,10 +498,8 @@ impl crate::Source for ApClient {
         if_match: Option<i64>,
         body: &serde_json::Value,
     ) -> Result<WriteOutcome, ConnectError> {
-        let write = Write::from_kind(kind).ok_or_else(|| ConnectError::Unsupported {
-            connection: self.connection_id.clone(),
-            what: format!("action kind {kind}"),
-        })?;
+        let write = Write::from_kind(kind)
+            .ok_or_else(|| ConnectError::unsupported(&self.connection_id, format!("action kind {kind}")))?;
         self.post_write(write, target, idempotency_key, if_match, body).await
     }
 }

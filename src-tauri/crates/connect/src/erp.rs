@@ -198,10 +198,8 @@ impl Source for ErpClient {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<Page, ConnectError> {
-        let set = set_of(resource).ok_or_else(|| ConnectError::Unsupported {
-            connection: self.connection_id.clone(),
-            what: format!("resource {resource}"),
-        })?;
+        let set = set_of(resource)
+            .ok_or_else(|| ConnectError::unsupported(&self.connection_id, format!("resource {resource}")))?;
         // The links the service returned are relative to its root; the first page is ours.
         let path = match cursor {
             Some(link) if link.starts_with('/') => link.to_string(),
@@ -228,9 +226,7 @@ impl Source for ErpClient {
         };
         let endpoint = format!("{}/odata/v4/{set}('{}')", self.base_url, id.replace('\'', "''"));
         let body = self.get(&endpoint).await?;
-        Ok(serde_json::from_str::<Value>(&body)
-            .map_err(|e| e.to_string())
-            .and_then(|v| map_entity(resource, v)))
+        Ok(self.map_raw(resource, &body))
     }
 
     fn map_raw(&self, resource: &str, raw: &str) -> Result<Record, String> {
@@ -247,10 +243,10 @@ impl Source for ErpClient {
         body: &Value,
     ) -> Result<WriteOutcome, ConnectError> {
         let Some((_, set, action, resource)) = WRITES.iter().find(|(k, ..)| *k == kind) else {
-            return Err(ConnectError::Unsupported {
-                connection: self.connection_id.clone(),
-                what: format!("action kind {kind}"),
-            });
+            return Err(ConnectError::unsupported(
+                &self.connection_id,
+                format!("action kind {kind}"),
+            ));
         };
         let entity = format!("{}/odata/v4/{set}('{}')", self.base_url, target.replace('\'', "''"));
         let endpoint = match action {
@@ -263,21 +259,10 @@ impl Source for ErpClient {
                     Some(_) => self.http.post(&endpoint),
                     None => self.http.patch(&endpoint),
                 };
-                let mut req = req
-                    .bearer_auth(token)
-                    .header("idempotency-key", idempotency_key)
-                    .header("prefer", "return=representation")
-                    .json(body);
-                if let Some(v) = if_match {
-                    req = req.header("if-match", format!("W/\"{v}\""));
-                }
-                req
+                let req = req.bearer_auth(token).header("prefer", "return=representation");
+                crate::http::write_request(req, idempotency_key, if_match.map(|v| format!("W/\"{v}\"")), body)
             })
             .await?;
-        crate::http::write_outcome(&endpoint, status, &text, |text| {
-            serde_json::from_str::<Value>(text)
-                .map_err(|e| e.to_string())
-                .and_then(|v| map_entity(resource, v))
-        })
+        crate::http::write_outcome(&endpoint, status, &text, |text| self.map_raw(resource, text))
     }
 }

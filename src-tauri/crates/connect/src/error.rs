@@ -29,6 +29,13 @@ pub enum ConnectError {
 }
 
 impl ConnectError {
+    pub(crate) fn unsupported(connection: &str, what: String) -> ConnectError {
+        ConnectError::Unsupported {
+            connection: connection.into(),
+            what,
+        }
+    }
+
     /// Whether trying again later may succeed (outages, throttling, timeouts).
     pub fn is_transient(&self) -> bool {
         match self {

@@ -162,6 +162,39 @@ pub(crate) async fn get_with_key(
     ok_text(endpoint, answer)
 }
 
+/// A write-back request: its idempotency key, the version the person saw (in the source's own
+/// ETag form), and the body.
+pub(crate) fn write_request(
+    req: RequestBuilder,
+    idempotency_key: &str,
+    if_match: Option<String>,
+    body: &serde_json::Value,
+) -> RequestBuilder {
+    let req = req.header("idempotency-key", idempotency_key).json(body);
+    match if_match {
+        Some(etag) => req.header("if-match", etag),
+        None => req,
+    }
+}
+
+/// POSTs a write-back with an API key under the policy; the version goes as a quoted ETag.
+pub(crate) async fn post_with_key(
+    policy: &HttpPolicy,
+    http: &reqwest::Client,
+    endpoint: &str,
+    api_key: &str,
+    idempotency_key: &str,
+    if_match: Option<i64>,
+    body: &serde_json::Value,
+) -> Result<(u16, String), ConnectError> {
+    policy
+        .send_text(endpoint, || {
+            let req = http.post(endpoint).header("x-api-key", api_key);
+            write_request(req, idempotency_key, if_match.map(|v| format!("\"{v}\"")), body)
+        })
+        .await
+}
+
 /// A base URL a connector may call: http or https, without a trailing slash.
 pub(crate) fn checked_base_url(base_url: &str) -> Result<String, ConnectError> {
     let url = reqwest::Url::parse(base_url).map_err(|e| ConnectError::BadUrl {

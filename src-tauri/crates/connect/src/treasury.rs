@@ -139,10 +139,8 @@ impl Source for TreasuryClient {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<Page, ConnectError> {
-        let collection = collection_of(resource).ok_or_else(|| ConnectError::Unsupported {
-            connection: self.connection_id.clone(),
-            what: format!("resource {resource}"),
-        })?;
+        let collection = collection_of(resource)
+            .ok_or_else(|| ConnectError::unsupported(&self.connection_id, format!("resource {resource}")))?;
         let endpoint = format!("{}/api/v2/{collection}", self.base_url);
         let cursor_text = cursor.unwrap_or("start").to_string();
         let mut query = vec![("page_size", limit.to_string())];
@@ -178,27 +176,22 @@ impl Source for TreasuryClient {
         body: &Value,
     ) -> Result<WriteOutcome, ConnectError> {
         let Some((_, collection, action, resource)) = WRITES.iter().find(|(k, ..)| *k == kind) else {
-            return Err(ConnectError::Unsupported {
-                connection: self.connection_id.clone(),
-                what: format!("action kind {kind}"),
-            });
+            return Err(ConnectError::unsupported(
+                &self.connection_id,
+                format!("action kind {kind}"),
+            ));
         };
         let endpoint = format!("{}/api/v2/{collection}/{target}/{action}", self.base_url);
-        let (status, text) = self
-            .policy
-            .send_text(&endpoint, || {
-                let mut req = self
-                    .http
-                    .post(&endpoint)
-                    .header("x-api-key", &self.api_key)
-                    .header("idempotency-key", idempotency_key)
-                    .json(body);
-                if let Some(v) = if_match {
-                    req = req.header("if-match", format!("\"{v}\""));
-                }
-                req
-            })
-            .await?;
+        let (status, text) = crate::http::post_with_key(
+            &self.policy,
+            &self.http,
+            &endpoint,
+            &self.api_key,
+            idempotency_key,
+            if_match,
+            body,
+        )
+        .await?;
         crate::http::write_outcome(&endpoint, status, &text, |t| map_item(resource, t))
     }
 }

@@ -11,7 +11,6 @@ use chrono::Utc;
 use domain::treasury::StatusEvent;
 use domain::Document;
 use rand::{Rng, SeedableRng};
-use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::book::{Auth, Book, WriteRecord};
@@ -64,25 +63,6 @@ pub struct Estate {
 
 const CLIENT_ID: &str = "control-tower";
 
-async fn serve(router: axum::Router, bind: SocketAddr) -> Result<(SocketAddr, oneshot::Sender<()>), SandboxError> {
-    let listener = TcpListener::bind(bind)
-        .await
-        .map_err(|source| SandboxError::Bind { addr: bind, source })?;
-    let addr = listener
-        .local_addr()
-        .map_err(|source| SandboxError::Bind { addr: bind, source })?;
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(async move {
-        let served = axum::serve(listener, router).with_graceful_shutdown(async move {
-            let _ = stopped.await;
-        });
-        if let Err(e) = served.await {
-            tracing::error!(error = %e, "sandbox server stopped");
-        }
-    });
-    Ok((addr, stop))
-}
-
 impl Estate {
     /// Generates the estate and serves each system on `host`: port `base_port` and the next three,
     /// or free ports when `base_port` is 0.
@@ -108,7 +88,7 @@ impl Estate {
             let mut book = Book::new(erp.name, auth, config.seed, erp.documents);
             book.parked = erp.parked.into_iter().map(|p| (p.ap_reference.clone(), p)).collect();
             let book = Arc::new(Mutex::new(book));
-            let (addr, stop) = serve(
+            let (addr, stop) = crate::listen(
                 crate::erp::router(book.clone()),
                 SocketAddr::new(host, port(1 + i as u16)),
             )
@@ -140,7 +120,7 @@ impl Estate {
         );
         book.statements = w.treasury.statements;
         let book = Arc::new(Mutex::new(book));
-        let (addr, stop) = serve(crate::treasury::router(book.clone()), SocketAddr::new(host, port(3))).await?;
+        let (addr, stop) = crate::listen(crate::treasury::router(book.clone()), SocketAddr::new(host, port(3))).await?;
         servers.push(Server {
             system: System {
                 id: "treasury".into(),

@@ -57,6 +57,29 @@ pub struct Sandbox {
     _stop: oneshot::Sender<()>,
 }
 
+/// Serves `router` on `bind` until the returned sender is dropped.
+pub(crate) async fn listen(
+    router: axum::Router,
+    bind: SocketAddr,
+) -> Result<(SocketAddr, oneshot::Sender<()>), SandboxError> {
+    let listener = TcpListener::bind(bind)
+        .await
+        .map_err(|source| SandboxError::Bind { addr: bind, source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| SandboxError::Bind { addr: bind, source })?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let served = axum::serve(listener, router).with_graceful_shutdown(async move {
+            let _ = stopped.await;
+        });
+        if let Err(e) = served.await {
+            tracing::error!(error = %e, "sandbox server stopped");
+        }
+    });
+    Ok((addr, stop))
+}
+
 impl Sandbox {
     /// Generates the data and serves it on `bind` (use port 0 for a free port).
     pub async fn start(config: SandboxConfig, bind: SocketAddr) -> Result<Sandbox, SandboxError> {
@@ -65,23 +88,8 @@ impl Sandbox {
 
     async fn serve(state: ap::ApState, config: &SandboxConfig, bind: SocketAddr) -> Result<Sandbox, SandboxError> {
         let state = Arc::new(Mutex::new(state));
-        let listener = TcpListener::bind(bind)
-            .await
-            .map_err(|source| SandboxError::Bind { addr: bind, source })?;
-        let addr = listener
-            .local_addr()
-            .map_err(|source| SandboxError::Bind { addr: bind, source })?;
-        let (stop, stopped) = oneshot::channel::<()>();
-        let app = ap::router(state.clone());
+        let (addr, stop) = listen(ap::router(state.clone()), bind).await?;
         tokio::spawn(webhooks::deliver(Arc::downgrade(&state)));
-        tokio::spawn(async move {
-            let served = axum::serve(listener, app).with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            });
-            if let Err(e) = served.await {
-                tracing::error!(error = %e, "sandbox server stopped");
-            }
-        });
         tracing::info!(%addr, "AP sandbox listening");
         Ok(Sandbox {
             addr,
