@@ -34,6 +34,16 @@ const COMMANDS: &[&str] = &[
     "account_rec_sheet",
     "certify",
     "intercompany",
+    "exception_queue",
+    "exception_detail",
+    "exception_summary",
+    "resolve_exception",
+    "close_board",
+    "move_close_task",
+    "payment_runs",
+    "payment_instructions",
+    "cash_position",
+    "invoice_trace",
 ];
 
 fn main() {

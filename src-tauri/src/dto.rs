@@ -4,6 +4,9 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+pub mod close;
+pub mod exceptions;
+pub mod payments;
 pub mod recon;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]

@@ -69,6 +69,16 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::reconciliation::account_rec_sheet,
             commands::reconciliation::certify,
             commands::reconciliation::intercompany,
+            commands::exceptions::exception_queue,
+            commands::exceptions::exception_detail,
+            commands::exceptions::exception_summary,
+            commands::exceptions::resolve_exception,
+            commands::close::close_board,
+            commands::close::move_close_task,
+            commands::payments::payment_runs,
+            commands::payments::payment_instructions,
+            commands::payments::cash_position,
+            commands::payments::invoice_trace,
         ])
         .events(collect_events![dto::MirrorChanged])
 }

@@ -107,14 +107,17 @@ impl Workspace {
         }
         // A short request timeout: the demo systems are local, and fault mode's stalls must
         // time out and be retried rather than hold the sync.
-        let engine = Engine::new(store.clone(), secrets.clone()).with_policy(connect::HttpPolicy {
-            timeout: Duration::from_secs(2),
-            ..Default::default()
-        });
+        let engine = Engine::new(store.clone(), secrets.clone())
+            .with_policy(connect::HttpPolicy {
+                timeout: Duration::from_secs(2),
+                ..Default::default()
+            })
+            .with_exception_policy(exception_policy(&dir)?);
         engine.sync_all().await?;
         sync::reconcile::seed_demo(&store, seed, Utc::now())
             .await
             .map_err(|e| unavailable("the reconciliation demo data could not be seeded", &e))?;
+        engine.derive_exceptions(Utc::now()).await?;
         let (receiver, webhook_events) = subscribe_webhooks(&connection, secrets.as_ref(), &ap_key).await?;
         let user_id = default_user(&store).await?;
         info!(ms = started.elapsed().as_millis() as u64, endpoint = %connection.base_url, user = %user_id, "demo workspace ready");
@@ -158,6 +161,24 @@ impl Workspace {
             on_change,
         );
         tauri::async_runtime::spawn(run);
+    }
+}
+
+/// The workspace's exception rules: `exceptions.json` beside the mirror, written with the
+/// defaults on first start so there is a file to edit. A file that does not parse stops the
+/// start with its path and the reason, rather than running on rules nobody chose.
+fn exception_policy(dir: &std::path::Path) -> Result<domain::exception::ExceptionPolicy, CommandError> {
+    let path = dir.join("exceptions.json");
+    let invalid = |why: String| CommandError::invalid(format!("{}: {why}", path.display()));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => domain::exception::ExceptionPolicy::from_json(&text).map_err(invalid),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let policy = domain::exception::ExceptionPolicy::default();
+            let text = serde_json::to_string_pretty(&policy).map_err(|e| invalid(e.to_string()))?;
+            std::fs::write(&path, text).map_err(|e| invalid(e.to_string()))?;
+            Ok(policy)
+        }
+        Err(e) => Err(invalid(e.to_string())),
     }
 }
 

@@ -324,6 +324,89 @@ async intercompany(period: string) : Promise<Result<IntercompanyView, CommandErr
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async exceptionQueue(req: ExceptionPageRequest) : Promise<Result<ExceptionPage, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("exception_queue", { req }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async exceptionDetail(id: string) : Promise<Result<ExceptionDetail, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("exception_detail", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async exceptionSummary(queue: string | null) : Promise<Result<ExceptionKindCount[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("exception_summary", { queue }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async resolveException(req: ResolveRequest) : Promise<Result<ResolveOutcome, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("resolve_exception", { req }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async closeBoard(entity: string | null, period: string | null) : Promise<Result<CloseBoard, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("close_board", { entity, period }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async moveCloseTask(req: MoveTaskRequest) : Promise<Result<string, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("move_close_task", { req }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async paymentRuns() : Promise<Result<PaymentRunRow[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("payment_runs") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async paymentInstructions(runId: string | null, filter: InstructionFilter, search: string | null) : Promise<Result<InstructionRow[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("payment_instructions", { runId, filter, search }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async cashPosition() : Promise<Result<CashPosition, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("cash_position") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One invoice from AP capture to the bank statement, with where it is stuck and since when.
+ */
+async invoiceTrace(invoiceId: string) : Promise<Result<InvoiceTrace, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("invoice_trace", { invoiceId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -342,6 +425,7 @@ mirrorChanged: "mirror-changed"
 
 /** user-defined types **/
 
+export type ActionKind = "accept_variance" | "request_credit_note" | "place_hold" | "release_hold" | "resubmit_posting" | "correct_and_resend" | "not_duplicate" | "override"
 export type ActionStatus = "queued" | "delivering" | "delivered" | "refused"
 export type AgingBucket = "d0_2" | "d3_5" | "d6_10" | "d11_20" | "over20"
 export type AgingSummary = { entities: EntityAging[] }
@@ -373,6 +457,11 @@ amount: Money; reversal: boolean; endToEndId: string; reference: string; counter
  */
 openSince: string | null }
 export type BucketCell = { bucket: AgingBucket; count: number; amount: Money }
+export type BurndownPoint = { date: string; plannedRemaining: number; actualRemaining: number | null }
+export type CashPoint = { date: string; balance: string }
+export type CashPosition = { series: CashSeries[]; totals: CashTotal[] }
+export type CashSeries = { accountId: string; entity: string; bankName: string; iban: string; currency: string; latest: Money | null; points: CashPoint[] }
+export type CashTotal = { currency: string; total: Money; accounts: number }
 export type Certification = { accountIban: string; period: string; statementClosing: Money; ledgerBalance: Money; difference: Money; openItems: Money; openItemCount: number; preparedBy: string; preparedAt: string; reviewedBy: string | null; reviewedAt: string | null; 
 /**
  * Reviewed: changes to the account and period are refused.
@@ -388,6 +477,28 @@ export type CertifyStep =
  */
 "review"
 export type CircuitState = "closed" | "open" | "halfOpen"
+export type CloseBoard = { entities: string[]; periods: string[]; entity: string; period: string; today: string; tasks: CloseTaskRow[]; criticalPath: string[]; plannedClose: string; projectedClose: string; daysLate: number; burndown: BurndownPoint[]; 
+/**
+ * Why the period could not be planned (a dependency cycle), if so; tasks still listed.
+ */
+planError: string | null }
+export type CloseTaskRow = { id: string; name: string; category: string; owner: string; reviewer: string; 
+/**
+ * not_started, in_progress, submitted, reviewed, sent_back
+ */
+status: string; 
+/**
+ * "BD-3", "BD+1"
+ */
+dayLabel: string; due: string; durationDays: number; dependsOn: string[]; blockedBy: string[]; state: TaskState; projectedFinish: string; slackDays: number; critical: boolean; signal: string | null; note: string | null; submittedBy: string | null; reviewedBy: string | null; 
+/**
+ * The moves the signed-in user may make now (checked again in the backend when made).
+ */
+moves: string[]; 
+/**
+ * A move on its way to the ERP, or refused by it.
+ */
+pending: PendingMove | null }
 export type CommandError = { code: CommandErrorCode; message: string }
 export type CommandErrorCode = "notFound" | "forbidden" | "segregationOfDuties" | "invalidInput" | "conflict" | "unavailable" | "internal"
 /**
@@ -418,6 +529,27 @@ export type Decision = "approve" | "reject"
 export type DemoFaults = { perMille: number }
 export type EntityAging = { entityCode: string; entityName: string; currency: string; cells: BucketCell[] }
 export type EntityInfo = { code: string; name: string; currency: string; timeZone: string }
+/**
+ * Evidence as a side-by-side table: one column per record (PO, receipt, invoice; both suspected
+ * duplicates; the instruction and the bank's answer), one row per compared field.
+ */
+export type Evidence = { columns: string[]; rows: EvidenceRow[]; notes: string[] }
+export type EvidenceRow = { label: string; values: string[]; 
+/**
+ * The values disagree: the screen highlights the row.
+ */
+differs: boolean }
+export type ExceptionDetail = { row: ExceptionRow; evidence: Evidence; subject: Subject | null; actions: ActionKind[]; history: ExceptionEvent[]; sent: SentAction | null }
+export type ExceptionEvent = { at: string; event: string; actorId: string | null; detail: string }
+export type ExceptionKindCount = { kind: Kind; label: string; open: number; breached: number; amounts: Money[] }
+export type ExceptionPage = { rows: ExceptionRow[]; nextCursor: string | null; total: number }
+export type ExceptionPageRequest = { 
+/**
+ * The owning role (`ap_clerk`, `treasury_analyst`, `approver`, `controller`); none = all.
+ */
+queue: string | null; kind: Kind | null; entity: string | null; status: Status | null; search: string | null; breachedOnly: boolean; sort: ExceptionSort; descending: boolean; after: string | null; limit: number }
+export type ExceptionRow = { id: string; kind: Kind; kindLabel: string; queue: string; entity: string; severity: Severity; amount: Money | null; since: string; slaDue: string; breached: boolean; status: Status; summary: string; invoice: string | null; supplier: string | null; updatedAt: string }
+export type ExceptionSort = "since" | "amount" | "severity" | "sla_due"
 export type IcDocument = { reference: string; issue: IcIssue; a: IcSide; b: IcSide; 
 /**
  * a + b in the transaction currency (zero when they agree).
@@ -443,11 +575,31 @@ amount: Money | null;
  */
 groupAmount: Money | null }
 export type IcTotal = { currency: string; a: Money; b: Money; difference: Money }
+export type InstructionFilter = "all" | "rejected" | "in_flight" | "unconfirmed" | "settled"
+export type InstructionRow = { id: string; runId: string; entity: string; creditorName: string; creditorIban: string; amount: Money; endToEndId: string; invoiceIds: string[]; status: string; statusLabel: string; reason: string | null; 
+/**
+ * What the reason code asks of people, for a rejection.
+ */
+remediation: string | null; history: StatusStep[]; 
+/**
+ * Created this long ago without the bank's final answer, past the SLA.
+ */
+unconfirmedHours: number | null; 
+/**
+ * The exception the rejection or delay raised, if any, and where it stands.
+ */
+exceptionId: string | null; exceptionStatus: string | null }
 export type IntercompanyView = { period: string; groupCurrency: string; pairs: IcPair[]; 
 /**
  * Currencies without a rate for the period.
  */
 missingRates: string[] }
+export type InvoiceTrace = { invoiceId: string; number: string; supplier: string; entity: string; amount: Money; stages: TraceStage[]; 
+/**
+ * Where it is stuck and since when, in words; `None` once the statement shows it paid.
+ */
+stuck: string | null; stuckSince: string | null; exceptions: ExceptionRow[] }
+export type Kind = "price_variance" | "quantity_variance" | "missing_receipt" | "missing_po" | "currency_mismatch" | "suspected_duplicate" | "supplier_on_hold" | "bank_details_changed" | "posting_failed" | "bank_rejection" | "payment_unconfirmed" | "approval_overdue" | "state_mismatch" | "intercompany_mismatch" | "close_task_late"
 export type LedgerImportResult = { file: string; entries: number; newEntries: number; duplicates: number; 
 /**
  * Ids already stored with other figures: kept as stored (the first 50).
@@ -514,6 +666,7 @@ createdBy: string; decidedAt: string | null; decidedBy: string | null; note: str
  */
 export type MirrorChanged = { reason: string }
 export type Money = { amount: string; currency: string }
+export type MoveTaskRequest = { taskId: string; to: string; note: string | null }
 export type OpenItem = { kind: OpenItemKind; bankEntryId: number | null; ledgerEntryId: string | null; matchId: number | null; reference: string; date: string | null; description: string; 
 /**
  * Signed as booked.
@@ -539,7 +692,9 @@ export type OpeningSource =
 "bankStatement" | "zero"
 export type OutboxView = { actionId: string; connectionId: string; kind: string; target: string; actorId: string; status: ActionStatus; attempts: number; nextAttemptAt: string; lastError: string | null; sourceStatus: number | null; sourceMessage: string | null; createdAt: string }
 export type PassCount = { name: string; automatic: number; suggested: number }
+export type PaymentRunRow = { id: string; entity: string; accountId: string; valueDate: string; status: string; createdBy: string; total: Money; instructions: number; settled: number; rejected: number; inFlight: number }
 export type PendingAction = { actionId: string; decision: Decision; status: ActionStatus; reason: string | null; sourceMessage: string | null; queuedAt: string; attempts: number }
+export type PendingMove = { actionId: string; to: string; status: string; sourceMessage: string | null }
 export type QueueFilter = { entity: string | null; bucket: AgingBucket | null; search: string | null }
 export type QueuePage = { rows: ApprovalRow[]; nextCursor: string | null; total: number }
 export type QueuePageRequest = { filter: QueueFilter; sort: QueueSort; after: string | null; limit: number }
@@ -619,7 +774,14 @@ breaksPersisting: number;
  */
 breaksResolved: number; passes: PassCount[] }
 export type ReplayResult = { applied: boolean; refetched: boolean; reason: string | null }
+export type ResolveOutcome = { queuedAction: string | null; overridden: boolean }
+export type ResolveRequest = { id: string; action: ActionKind; reason: string | null; correctedIban: string | null }
+/**
+ * The action sent to resolve an exception, as the outbox last saw it.
+ */
+export type SentAction = { actionId: string; kind: string; status: string; sourceMessage: string | null; attempts: number }
 export type Session = { user: User; users: User[] }
+export type Severity = "low" | "medium" | "high"
 export type SimulatedChange = { before: SimulatedMatch; after: SimulatedMatch }
 export type SimulatedMatch = { 
 /**
@@ -645,6 +807,20 @@ undated: number; alreadyImported: boolean; balanceCheck: BalanceCheck; balanceNo
  * The whole statement was refused: why.
  */
 refused: string | null }
+export type Status = "open" | 
+/**
+ * A person set it aside with a reason (not a duplicate, manual override).
+ */
+"overridden" | "resolved"
+export type StatusStep = { 
+/**
+ * ISO 20022 ExternalPaymentTransactionStatus1Code
+ */
+status: string; label: string; reason: string | null; at: string }
+/**
+ * The record an action is sent to: which connection, which resource, which id.
+ */
+export type Subject = { connection_id: string; resource: string; external_id: string }
 export type SuggestionPage = { 
 /**
  * Most confident first.
@@ -652,6 +828,19 @@ export type SuggestionPage = {
 rows: MatchView[]; nextCursor: string | null; total: number }
 export type SyncRunView = { id: number; startedAt: string; finishedAt: string | null; status: string; records: number; bytes: number; malformed: number; durationMs: number | null; error: string | null }
 export type SyncStatus = { connectionName: string; endpoint: string; lastSyncAt: string | null; lastSyncOk: boolean; lastError: string | null; recordsLastRun: number; pendingActions: number; failedActions: number; malformedRecords: number }
+export type TaskState = "done" | "late" | "blocked" | "at_risk" | "on_track"
+/**
+ * One stage of an invoice's way from capture to the bank statement.
+ */
+export type TraceStage = { 
+/**
+ * capture, approval, posting, payment_run, bank_status, statement
+ */
+stage: string; label: string; 
+/**
+ * done, current, stuck, waiting, failed
+ */
+state: string; at: string | null; system: string; reference: string | null; detail: string }
 export type User = { id: string; name: string; email: string; roles: string[] }
 
 /** tauri-specta globals **/

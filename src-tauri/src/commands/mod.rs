@@ -2,7 +2,10 @@
 //! translates the answer into the UI's types.
 
 pub mod approvals;
+pub mod close;
+pub mod exceptions;
 pub mod health;
+pub mod payments;
 pub mod reconciliation;
 
 pub type Result<T> = std::result::Result<T, crate::error::CommandError>;

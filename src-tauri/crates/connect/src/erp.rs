@@ -53,6 +53,18 @@ const WRITES: &[(&str, &str, Option<&str>, &str)] = &[
     ("close_task_status", "CloseTasks", None, "close_tasks"),
     ("erp_supplier_block", "Suppliers", None, "supplier_masters"),
     ("posting_resubmit", "PostingErrors", Some("Resubmit"), "posting_errors"),
+    (
+        "invoice_accept_variance",
+        "SupplierInvoices",
+        Some("AcceptVariance"),
+        "posted_invoices",
+    ),
+    (
+        "invoice_request_credit_note",
+        "SupplierInvoices",
+        Some("RequestCreditNote"),
+        "posted_invoices",
+    ),
 ];
 
 #[derive(Clone)]

@@ -28,6 +28,11 @@ impl TableChecksum {
     }
 }
 
+/// SHA-256 of `bytes` in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checksums {
     pub tables: BTreeMap<String, TableChecksum>,

@@ -7,14 +7,18 @@ pub mod approval;
 pub mod calendar;
 pub mod checksum;
 pub mod close;
+pub mod close_plan;
 pub mod document;
+pub mod duplicate;
 pub mod entity;
 pub mod erp;
 pub mod error;
+pub mod exception;
 pub mod invoice;
 pub mod money;
 pub mod provenance;
 pub mod supplier;
+pub mod three_way_match;
 pub mod treasury;
 pub mod user;
 

@@ -98,6 +98,25 @@ pub struct StatementNotice {
     pub modified_at: DateTime<Utc>,
 }
 
+/// ISO 20022 ExternalPaymentTransactionStatus1Code in words.
+pub fn status_label(code: &str) -> &'static str {
+    match code {
+        "PDNG" => "Pending at the bank",
+        "ACTC" => "Accepted: technical validation",
+        "ACCP" => "Accepted: customer profile",
+        "ACSP" => "Accepted: settlement in process",
+        "ACSC" => "Settled",
+        "ACWC" => "Accepted with change",
+        "RJCT" => "Rejected",
+        _ => "Unknown status",
+    }
+}
+
+/// The bank's answer is final: settled or rejected.
+pub fn is_final(code: &str) -> bool {
+    matches!(code, "ACSC" | "RJCT")
+}
+
 /// What an ISO 20022 status reason code means for the person who has to act on it.
 pub fn remediation(reason: &str) -> &'static str {
     match reason {

@@ -409,12 +409,18 @@ async fn bound_action(
             format!("{segment} is not an entity"),
         );
     };
-    if (set, action.as_str()) != ("PostingErrors", "Resubmit") {
-        return api_error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no action {action} on {set}"),
-        );
+    match (set, action.as_str()) {
+        ("PostingErrors", "Resubmit") => {}
+        ("SupplierInvoices", "AcceptVariance" | "RequestCreditNote") => {
+            return invoice_action(&state, &key, &action, &headers, &body);
+        }
+        _ => {
+            return api_error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("no action {action} on {set}"),
+            )
+        }
     }
     let mut s = lock(&state);
     write(&mut *s, &headers, &body, |s, req: Resubmit, if_match, idem| {
@@ -462,6 +468,51 @@ async fn bound_action(
                 Err(refused)
             }
         }
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct InvoiceDecision {
+    actor_id: String,
+}
+
+/// `SupplierInvoices('id')/AcceptVariance` releases a posted invoice whose price or quantity
+/// differs from its PO for payment; `RequestCreditNote` keeps it blocked until the supplier's
+/// credit note arrives. Either takes the document out of three-way matching.
+fn invoice_action(state: &Shared, key: &str, action: &str, headers: &HeaderMap, body: &[u8]) -> Response {
+    let mut s = lock(state);
+    write(&mut *s, headers, body, |s, req: InvoiceDecision, if_match, idem| {
+        let status = if action == "AcceptVariance" {
+            "variance_accepted"
+        } else {
+            "credit_note_requested"
+        };
+        let target = Target {
+            resource: "posted_invoices",
+            id: key,
+            if_match,
+            stale: StatusCode::PRECONDITION_FAILED,
+        };
+        let by = Actor {
+            action,
+            actor_id: &req.actor_id,
+            key: idem,
+        };
+        let check = |d: &Document| match d {
+            Document::PostedInvoice(p) if !matches!(p.status.as_str(), "posted" | "paid") => Err(refusal(
+                StatusCode::CONFLICT,
+                "not_open",
+                format!("the invoice is {}", p.status),
+            )),
+            _ => Ok(()),
+        };
+        let edit = |d: &mut Document| {
+            if let Document::PostedInvoice(p) = d {
+                p.status = status.into();
+            }
+        };
+        s.apply_write(target, by, check, edit).map(|d| to_odata(&d))
     })
 }
 

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use domain::close_plan::period_day;
 use domain::erp::*;
 use domain::treasury::*;
 use domain::{BusinessCalendar, Currency, Document};
@@ -100,30 +101,6 @@ pub fn supplier_iban(country: &str, rng: &mut impl Rng) -> String {
 /// Banks and the group book on weekdays; holidays are each entity's own (its calendar).
 fn bank_calendar() -> BusinessCalendar {
     BusinessCalendar::new(vec![Weekday::Sat, Weekday::Sun], [])
-}
-
-/// The date `offset` business days from the end of `period` on `cal`: BD+1 is the first
-/// business day after the period, BD-1 its last business day, BD-3 two business days before that.
-pub fn period_day(cal: &BusinessCalendar, period: NaiveDate, offset: i32) -> NaiveDate {
-    let end = next_month(period) - Duration::days(1);
-    if offset > 0 {
-        return cal.add_business_days(end, i64::from(offset));
-    }
-    let last = if cal.is_business_day(end) {
-        end
-    } else {
-        cal.add_business_days(end, -1)
-    };
-    cal.add_business_days(last, i64::from(offset + 1))
-}
-
-fn next_month(d: NaiveDate) -> NaiveDate {
-    let (y, m) = if d.month() == 12 {
-        (d.year() + 1, 1)
-    } else {
-        (d.year(), d.month() + 1)
-    };
-    NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(d)
 }
 
 fn dec(s: &str) -> Decimal {
@@ -402,6 +379,7 @@ pub fn build(g: &Generated, seed: u64, size: Size, now: DateTime<Utc>) -> World 
     }
 
     let (treasury, paid) = treasury(&cx, &posted_all, &ibans, &mut rng);
+    let duplicates = double_bookings(&posted_all, &mut rng);
     // Paid invoices and their payments go back to the ERP that posted them.
     for erp in erps.iter_mut() {
         let codes = ERP_INSTANCES
@@ -419,6 +397,9 @@ pub fn build(g: &Generated, seed: u64, size: Size, now: DateTime<Utc>) -> World 
             }
             erp.documents.push(Document::PostedInvoice(p));
         }
+        for d in duplicates.iter().filter(|d| codes.contains(&d.company_code.as_str())) {
+            erp.documents.push(Document::PostedInvoice(d.clone()));
+        }
         for pay in paid
             .payments
             .iter()
@@ -428,6 +409,37 @@ pub fn build(g: &Generated, seed: u64, size: Size, now: DateTime<Utc>) -> World 
         }
     }
     World { erps, treasury }
+}
+
+/// One posted bill in forty booked a second time, as happens when a supplier sends a reminder
+/// copy: the number keyed differently, a day or two apart, sometimes by the other ERP's entity.
+fn double_bookings(posted: &[PostedInvoice], rng: &mut impl Rng) -> Vec<PostedInvoice> {
+    let all_codes: Vec<&str> = ERP_INSTANCES.iter().flat_map(|(_, c)| c.iter().copied()).collect();
+    let mut out = Vec::new();
+    for p in posted {
+        if !rng.gen_ratio(1, 40) {
+            continue;
+        }
+        let mut d = p.clone();
+        d.id = format!("59{}", &p.id[2..]);
+        d.invoice_number = match rng.gen_range(0..3) {
+            0 => p.invoice_number.replace('-', ""),
+            1 => format!("INV {}", p.invoice_number.to_lowercase()),
+            _ => p.invoice_number.replace('-', "/"),
+        };
+        d.invoice_date = p.invoice_date + Duration::days(rng.gen_range(0..3));
+        d.posting_date = d.posting_date.max(d.invoice_date);
+        if rng.gen_ratio(1, 2) {
+            d.company_code = all_codes[rng.gen_range(0..all_codes.len())].to_string();
+        }
+        d.purchase_order_id = None;
+        for l in &mut d.lines {
+            l.po_line_no = None;
+        }
+        d.status = "posted".into();
+        out.push(d);
+    }
+    out
 }
 
 /// The PO and goods receipt behind an invoice that quotes a PO, with the variances real
@@ -1037,26 +1049,5 @@ mod tests {
         // The textbook example of ISO 13616.
         assert_eq!(iban("GB", "WEST12345698765432"), "GB82WEST12345698765432");
         assert_eq!(iban("DE", "370400440532013000"), "DE89370400440532013000");
-    }
-
-    #[test]
-    fn period_days_count_business_days_from_the_period_end() {
-        let nov = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
-        let cal = bank_calendar();
-        // 30 Nov 2026 is a Monday.
-        assert_eq!(period_day(&cal, nov, -1).to_string(), "2026-11-30");
-        assert_eq!(period_day(&cal, nov, -3).to_string(), "2026-11-26");
-        assert_eq!(period_day(&cal, nov, 1).to_string(), "2026-12-01");
-        assert_eq!(period_day(&cal, nov, 6).to_string(), "2026-12-08");
-        // DE01's year end: 24–26 and 31 Dec are holidays, 26–27 Dec a weekend.
-        let de = BusinessCalendar::new(
-            vec![Weekday::Sat, Weekday::Sun],
-            ["2026-12-24", "2026-12-25", "2026-12-26", "2026-12-31", "2027-01-01"].map(|d| d.parse().unwrap()),
-        );
-        let dec = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-        assert_eq!(period_day(&de, dec, -1).to_string(), "2026-12-30");
-        assert_eq!(period_day(&de, dec, -2).to_string(), "2026-12-29");
-        assert_eq!(period_day(&de, dec, -3).to_string(), "2026-12-28");
-        assert_eq!(period_day(&de, dec, 1).to_string(), "2027-01-04");
     }
 }

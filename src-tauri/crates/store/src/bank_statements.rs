@@ -477,3 +477,34 @@ pub async fn set_open(tx: &mut SqliteConnection, open_ids: &[i64], opened_at: Da
     .rows_affected();
     Ok((opened, resolved))
 }
+
+/// Where a payment shows on a statement: the entry carrying its end-to-end id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryOf {
+    pub account_iban: String,
+    pub statement_ref: String,
+    pub booking_date: String,
+    pub amount: domain::Money,
+    pub entry_key: String,
+}
+
+pub async fn entry_by_end_to_end(store: &crate::Store, end_to_end_id: &str) -> Result<Option<EntryOf>> {
+    let Some(r) = sqlx::query!(
+        r#"SELECT e.account_iban, s.statement_ref, e.booking_date, e.amount_minor, e.currency, e.entry_key
+           FROM bank_entries e JOIN bank_statements s ON s.id = e.statement_id
+           WHERE e.end_to_end_id = ? ORDER BY e.id LIMIT 1"#,
+        end_to_end_id
+    )
+    .fetch_optional(store.reader())
+    .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(EntryOf {
+        amount: domain::Money::from_minor(r.amount_minor, domain::Currency::new(&r.currency)?),
+        account_iban: r.account_iban,
+        statement_ref: r.statement_ref,
+        booking_date: r.booking_date,
+        entry_key: r.entry_key,
+    }))
+}

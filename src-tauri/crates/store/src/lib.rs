@@ -15,6 +15,7 @@ pub mod bank_accounts;
 pub mod bank_statements;
 pub mod connections;
 pub mod entities;
+pub mod exceptions;
 pub mod fx_rates;
 pub mod invoices;
 pub mod ledger_entries;

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
 
 use crate::audit::{self, NewEvent};
 use crate::{format_ts, Result, Store, StoreError};
@@ -124,11 +125,21 @@ impl TryFrom<Row> for OutboxAction {
 /// Commits a new action and its audit event together. Refuses a second undelivered action on the
 /// same target, so a double key press cannot queue two decisions.
 pub async fn enqueue(store: &Store, a: &NewAction, at: DateTime<Utc>) -> Result<OutboxAction> {
+    let mut tx = store.begin().await?;
+    let id = enqueue_in(&mut tx, a, at).await?;
+    tx.commit().await?;
+    get(store, &id)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("outbox action {id}")))
+}
+
+/// `enqueue` inside the caller's transaction, for an action that commits with other records
+/// (an exception's history line); returns the action's id.
+pub async fn enqueue_in(tx: &mut SqliteConnection, a: &NewAction, at: DateTime<Utc>) -> Result<String> {
     let id = uuid::Uuid::now_v7().to_string();
     let key = uuid::Uuid::new_v4().to_string();
     let now = format_ts(at);
     let payload = a.payload.to_string();
-    let mut tx = store.begin().await?;
     let open = sqlx::query_scalar!(
         "SELECT COUNT(*) FROM outbox WHERE connection_id = ? AND target_external_id = ?
              AND status IN ('queued', 'delivering')",
@@ -172,11 +183,24 @@ pub async fn enqueue(store: &Store, a: &NewAction, at: DateTime<Utc>) -> Result<
         before: a.before.clone(),
         after: Some(after),
     };
-    audit::append(&mut tx, &event, at).await?;
-    tx.commit().await?;
-    get(store, &id)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("outbox action {id}")))
+    audit::append(tx, &event, at).await?;
+    Ok(id)
+}
+
+/// The latest action on a target that nobody dismissed: what a screen shows beside the record.
+pub async fn latest_for(store: &Store, connection_id: &str, target: &str) -> Result<Option<OutboxAction>> {
+    let id = sqlx::query_scalar!(
+        "SELECT id FROM outbox WHERE connection_id = ? AND target_external_id = ? AND dismissed_at IS NULL
+         ORDER BY created_at DESC LIMIT 1",
+        connection_id,
+        target
+    )
+    .fetch_optional(store.reader())
+    .await?;
+    match id {
+        Some(id) => get(store, &id).await,
+        None => Ok(None),
+    }
 }
 
 pub async fn get(store: &Store, id: &str) -> Result<Option<OutboxAction>> {

@@ -6,9 +6,11 @@ pub mod actions;
 mod apply;
 pub mod delivery;
 mod error;
+pub mod exceptions;
 pub mod pull;
 pub mod reconcile;
 pub mod replay;
+pub mod resolve;
 pub mod runner;
 mod statements;
 pub mod targeted;
@@ -37,6 +39,8 @@ pub struct Engine {
     /// Per connection: requests per second and burst, shared by every client of it.
     limiters: Arc<Mutex<HashMap<String, Arc<connect::rate::RateLimiter>>>>,
     pub rate_limit: (u32, u32),
+    /// Tolerances, windows and SLAs of the exception rules (the workspace's `exceptions.json`).
+    pub exception_policy: Arc<domain::exception::ExceptionPolicy>,
     /// When each connection last started a run, for its schedule.
     last_runs: Arc<Mutex<HashMap<String, Instant>>>,
 }
@@ -52,12 +56,18 @@ impl Engine {
             breakers: Arc::default(),
             limiters: Arc::default(),
             rate_limit: (500, 100),
+            exception_policy: Arc::default(),
             last_runs: Arc::default(),
         }
     }
 
     pub fn with_policy(mut self, policy: HttpPolicy) -> Engine {
         self.policy = policy;
+        self
+    }
+
+    pub fn with_exception_policy(mut self, policy: domain::exception::ExceptionPolicy) -> Engine {
+        self.exception_policy = Arc::new(policy);
         self
     }
 

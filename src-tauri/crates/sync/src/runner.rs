@@ -22,6 +22,11 @@ pub enum Change {
     },
     /// A webhook notice changed a record.
     Pushed,
+    /// The rules raised or resolved exceptions.
+    Exceptions {
+        raised: u64,
+        resolved: u64,
+    },
     Failed(String),
 }
 
@@ -36,12 +41,18 @@ pub async fn run(
     mut webhooks: mpsc::Receiver<(String, WebhookEvent)>,
     on_change: impl Fn(Change) + Send + Sync + 'static,
 ) {
+    // Time-based rules (SLAs, overdue approvals) need a pass now and then even when nothing syncs.
+    let mut last_derived: Option<std::time::Instant> = None;
     loop {
+        let mut moved = false;
         match engine.deliver_outbox().await {
-            Ok(r) if r.delivered + r.refused > 0 => on_change(Change::Delivered {
-                delivered: r.delivered,
-                refused: r.refused,
-            }),
+            Ok(r) if r.delivered + r.refused > 0 => {
+                moved = true;
+                on_change(Change::Delivered {
+                    delivered: r.delivered,
+                    refused: r.refused,
+                })
+            }
             Ok(_) => {}
             Err(e) => {
                 error!(error = %e, "outbox delivery failed");
@@ -54,12 +65,29 @@ pub async fn run(
                 let changed = reports.iter().map(|r| r.outcome.changed).sum();
                 // An idle run changes nothing on screen; telling the UI would make it refetch for nothing.
                 if changed > 0 {
+                    moved = true;
                     on_change(Change::Synced { records, changed });
                 }
             }
             Err(e) => {
                 error!(error = %e, "sync failed");
                 on_change(Change::Failed(e.to_string()));
+            }
+        }
+        if moved || last_derived.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
+            last_derived = Some(std::time::Instant::now());
+            match engine.derive_exceptions(chrono::Utc::now()).await {
+                Ok(d) if d.applied.raised + d.applied.updated + d.applied.resolved > 0 => {
+                    on_change(Change::Exceptions {
+                        raised: d.applied.raised,
+                        resolved: d.applied.resolved,
+                    })
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    error!(error = %e, "exception derivation failed");
+                    on_change(Change::Failed(e.to_string()));
+                }
             }
         }
         // Wake often enough for the most frequent schedule; idle wake-ups cost nothing.

@@ -1,6 +1,8 @@
 //! Shared set-up: a real AP sandbox on 127.0.0.1, a real SQLite file, the real OS keyring.
 #![allow(dead_code)]
 
+pub mod estate;
+
 use std::sync::Arc;
 use std::time::Duration;
 

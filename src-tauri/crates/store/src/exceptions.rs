@@ -1,0 +1,556 @@
+//! The exception queue: applying a derivation's changes with their history, and the queries
+//! behind the Exceptions screen (filters, sorts, keyset pages, one exception with its history).
+
+use chrono::{DateTime, Utc};
+use domain::exception::{Change, Evidence, ExceptionPolicy, Kind, Raised, Severity, Status, Stored, Subject};
+use domain::{Currency, Money};
+use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
+
+use crate::approval_queue::like_pattern;
+use crate::{format_ts, Result, Store, StoreError};
+
+/// Every stored exception's id, status and fingerprint: what the diff compares against.
+pub async fn stored(store: &Store) -> Result<Vec<Stored>> {
+    let rows = sqlx::query!("SELECT id, status, fingerprint FROM exceptions")
+        .fetch_all(store.reader())
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Stored {
+                status: Status::parse(&r.status)
+                    .ok_or_else(|| StoreError::corrupt("exceptions", "status", r.status.clone()))?,
+                id: r.id,
+                fingerprint: r.fingerprint,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Applied {
+    pub raised: u64,
+    pub updated: u64,
+    pub resolved: u64,
+}
+
+fn minor(m: &Option<Money>) -> Option<i64> {
+    m.as_ref().and_then(|m| m.round().to_minor().ok())
+}
+
+/// Applies a derivation's changes in one transaction, each with its history line.
+pub async fn apply(store: &Store, changes: &[Change], policy: &ExceptionPolicy, now: DateTime<Utc>) -> Result<Applied> {
+    let mut tx = store.begin().await?;
+    let at = format_ts(now);
+    let mut n = Applied::default();
+    for c in changes {
+        match c {
+            Change::Raise(r) | Change::Reopen(r) | Change::Update(r) => {
+                let (event, detail) = match c {
+                    Change::Raise(_) => ("raised", r.summary.clone()),
+                    Change::Reopen(_) => ("reopened", format!("back at the source: {}", r.summary)),
+                    _ => ("updated", r.summary.clone()),
+                };
+                upsert(&mut tx, r, policy, &at).await?;
+                event_in(&mut tx, &r.id, event, None, &detail, &at).await?;
+                if matches!(c, Change::Update(_)) {
+                    n.updated += 1;
+                } else {
+                    n.raised += 1;
+                }
+            }
+            Change::Resolve(id) => {
+                sqlx::query!(
+                    "UPDATE exceptions SET status = 'resolved', resolved_at = ?2, updated_at = ?2, pending_action = NULL
+                     WHERE id = ?1",
+                    id,
+                    at
+                )
+                .execute(&mut *tx)
+                .await?;
+                event_in(
+                    &mut tx,
+                    id,
+                    "resolved",
+                    None,
+                    "the condition cleared at the source",
+                    &at,
+                )
+                .await?;
+                n.resolved += 1;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(n)
+}
+
+async fn upsert(tx: &mut SqliteConnection, r: &Raised, policy: &ExceptionPolicy, at: &str) -> Result<()> {
+    let kind = r.kind.as_str();
+    let queue = r.kind.queue().as_str();
+    let severity = r.severity.rank();
+    let amount = r.amount.as_ref().map(|m| m.amount_string());
+    let currency = r.amount.as_ref().map(|m| m.currency().to_string());
+    let amount_minor = minor(&r.amount);
+    let since = format_ts(r.since);
+    let sla_due = format_ts(r.sla_due(policy));
+    let evidence = serde_json::to_string(&r.evidence).map_err(|e| StoreError::corrupt("exceptions", "evidence", e))?;
+    let subject = r
+        .subject
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| StoreError::corrupt("exceptions", "subject", e))?;
+    let fingerprint = r.fingerprint();
+    sqlx::query!(
+        "INSERT INTO exceptions (id, kind, queue, entity, severity, amount, currency, amount_minor, since, sla_due,
+                                 status, summary, evidence, invoice_ref, supplier_ref, subject, fingerprint,
+                                 raised_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'open', ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)
+         ON CONFLICT (id) DO UPDATE SET
+             severity = excluded.severity, amount = excluded.amount, currency = excluded.currency,
+             amount_minor = excluded.amount_minor, since = excluded.since, sla_due = excluded.sla_due,
+             status = CASE WHEN exceptions.status = 'overridden' THEN 'overridden' ELSE 'open' END,
+             summary = excluded.summary, evidence = excluded.evidence, subject = excluded.subject,
+             fingerprint = excluded.fingerprint, updated_at = excluded.updated_at, resolved_at = NULL",
+        r.id,
+        kind,
+        queue,
+        r.entity,
+        severity,
+        amount,
+        currency,
+        amount_minor,
+        since,
+        sla_due,
+        r.summary,
+        evidence,
+        r.invoice,
+        r.supplier,
+        subject,
+        fingerprint,
+        at
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+async fn event_in(
+    tx: &mut SqliteConnection,
+    id: &str,
+    event: &str,
+    actor: Option<&str>,
+    detail: &str,
+    at: &str,
+) -> Result<()> {
+    sqlx::query!(
+        "INSERT INTO exception_events (exception_id, at, event, actor_id, detail) VALUES (?, ?, ?, ?, ?)",
+        id,
+        at,
+        event,
+        actor,
+        detail
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// A person's step on an exception: an action sent to the source, or an override.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step<'a> {
+    pub actor_id: &'a str,
+    /// `action` or `override`
+    pub event: &'a str,
+    pub detail: &'a str,
+    /// The outbox action that carries it, if any.
+    pub pending_action: Option<&'a str>,
+    /// Sets the exception aside (`overridden`) while its condition lasts.
+    pub overridden: bool,
+}
+
+/// Records `step` in the caller's transaction, so it commits with the action it describes.
+pub async fn record_action(tx: &mut SqliteConnection, id: &str, step: &Step<'_>, now: DateTime<Utc>) -> Result<()> {
+    let at = format_ts(now);
+    let changed = sqlx::query!(
+        "UPDATE exceptions SET pending_action = COALESCE(?2, pending_action), updated_at = ?3,
+                status = CASE WHEN ?4 THEN 'overridden' ELSE status END
+         WHERE id = ?1 AND status != 'resolved'",
+        id,
+        step.pending_action,
+        at,
+        step.overridden
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(StoreError::Conflict(format!(
+            "exception {id} is resolved or does not exist"
+        )));
+    }
+    event_in(tx, id, step.event, Some(step.actor_id), step.detail, &at).await
+}
+
+pub async fn record_run(store: &Store, started: DateTime<Utc>, millis: i64, n: Applied) -> Result<()> {
+    let started = format_ts(started);
+    let (raised, updated, resolved) = (n.raised as i64, n.updated as i64, n.resolved as i64);
+    sqlx::query!(
+        "INSERT INTO exception_runs (started_at, millis, raised, updated, resolved, open_total)
+         VALUES (?, ?, ?, ?, ?, (SELECT COUNT(*) FROM exceptions WHERE status = 'open'))",
+        started,
+        millis,
+        raised,
+        updated,
+        resolved
+    )
+    .execute(store.writer())
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    Since,
+    Amount,
+    Severity,
+    SlaDue,
+}
+
+impl SortKey {
+    fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Since => "since",
+            SortKey::Amount => "amount",
+            SortKey::Severity => "severity",
+            SortKey::SlaDue => "sla_due",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// The owning role's name (`ap_clerk`, …); `None` is every queue.
+    pub queue: Option<String>,
+    pub kind: Option<String>,
+    pub entity: Option<String>,
+    /// `open` (the default), `overridden`, `resolved`.
+    pub status: Option<String>,
+    pub search: Option<String>,
+    pub breached_only: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub filter: Filter,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub after: Option<String>,
+    pub limit: i64,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub id: String,
+    pub kind: Kind,
+    pub queue: String,
+    pub entity: String,
+    pub severity: Severity,
+    pub amount: Option<Money>,
+    pub since: String,
+    pub sla_due: String,
+    pub breached: bool,
+    pub status: Status,
+    pub summary: String,
+    pub invoice: Option<String>,
+    pub supplier: Option<String>,
+    pub pending_action: Option<String>,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub rows: Vec<Row>,
+    pub next_cursor: Option<String>,
+    pub total: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Cursor(i64, String, String);
+
+struct Raw {
+    id: String,
+    kind: String,
+    queue: String,
+    entity: String,
+    severity: i64,
+    amount: Option<String>,
+    currency: Option<String>,
+    since: String,
+    sla_due: String,
+    status: String,
+    summary: String,
+    invoice_ref: Option<String>,
+    supplier_ref: Option<String>,
+    pending_action: Option<String>,
+    updated_at: String,
+    sort_int: i64,
+    sort_text: String,
+}
+
+macro_rules! page_query {
+    ($cmp:tt, $dir:tt, $($arg:expr),*) => {
+        sqlx::query_as!(
+            Raw,
+            r#"WITH q AS (
+                 SELECT id, kind, queue, entity, severity, amount, currency, since, sla_due, status, summary,
+                        invoice_ref, supplier_ref, pending_action, updated_at,
+                        CASE ?1 WHEN 'amount' THEN COALESCE(amount_minor, 0) WHEN 'severity' THEN severity ELSE 0 END
+                            AS sort_int,
+                        CASE ?1 WHEN 'since' THEN since WHEN 'sla_due' THEN sla_due ELSE '' END AS sort_text
+                 FROM exceptions
+                 WHERE status = ?2
+                   AND (?3 IS NULL OR queue = ?3)
+                   AND (?4 IS NULL OR kind = ?4)
+                   AND (?5 IS NULL OR entity = ?5)
+                   AND (?6 IS NULL OR summary LIKE ?6 ESCAPE '\' OR invoice_ref LIKE ?6 ESCAPE '\'
+                        OR supplier_ref LIKE ?6 ESCAPE '\')
+                   AND (NOT ?7 OR sla_due < ?8)
+               )
+               SELECT id AS "id!: String", kind AS "kind!: String", queue AS "queue!: String", entity AS "entity!: String",
+                      severity AS "severity!: i64", amount, currency, since AS "since!: String", sla_due AS "sla_due!: String",
+                      status AS "status!: String", summary AS "summary!: String", invoice_ref, supplier_ref, pending_action,
+                      updated_at AS "updated_at!: String", sort_int AS "sort_int!: i64", sort_text AS "sort_text!: String"
+               FROM q
+               WHERE ?9 IS NULL OR (sort_int, sort_text, id) "# + $cmp + r#" (?9, ?10, ?11)
+               ORDER BY sort_int "# + $dir + ", sort_text " + $dir + ", id " + $dir + r#"
+               LIMIT ?12"#,
+            $($arg),*
+        )
+    };
+}
+
+pub async fn page(store: &Store, req: &Request) -> Result<Page> {
+    let f = &req.filter;
+    let status = f.status.clone().unwrap_or_else(|| "open".into());
+    let search = like_pattern(&f.search);
+    let now = format_ts(req.now);
+    let after = req
+        .after
+        .as_deref()
+        .map(|c| {
+            serde_json::from_str::<Cursor>(c).map_err(|e| StoreError::Conflict(format!("invalid page cursor: {e}")))
+        })
+        .transpose()?;
+    let (a_int, a_text, a_key) = match after {
+        Some(Cursor(i, t, k)) => (Some(i), Some(t), Some(k)),
+        None => (None, None, None),
+    };
+    let limit = req.limit.clamp(1, 500);
+    let sort = req.sort.as_str();
+    let breached = f.breached_only;
+    let rows = if req.descending {
+        page_query!(
+            "<", "DESC", sort, status, f.queue, f.kind, f.entity, search, breached, now, a_int, a_text, a_key, limit
+        )
+        .fetch_all(store.reader())
+        .await?
+    } else {
+        page_query!(
+            ">", "ASC", sort, status, f.queue, f.kind, f.entity, search, breached, now, a_int, a_text, a_key, limit
+        )
+        .fetch_all(store.reader())
+        .await?
+    };
+    let total = sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64" FROM exceptions
+           WHERE status = ?1 AND (?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3)
+             AND (?4 IS NULL OR entity = ?4)
+             AND (?5 IS NULL OR summary LIKE ?5 ESCAPE '\' OR invoice_ref LIKE ?5 ESCAPE '\'
+                  OR supplier_ref LIKE ?5 ESCAPE '\')
+             AND (NOT ?6 OR sla_due < ?7)"#,
+        status,
+        f.queue,
+        f.kind,
+        f.entity,
+        search,
+        breached,
+        now
+    )
+    .fetch_one(store.reader())
+    .await?;
+    let next_cursor = if rows.len() as i64 == limit {
+        rows.last()
+            .map(|r| serde_json::to_string(&Cursor(r.sort_int, r.sort_text.clone(), r.id.clone())))
+            .transpose()
+            .map_err(|e| StoreError::corrupt("exceptions", "cursor", e))?
+    } else {
+        None
+    };
+    let rows = rows.into_iter().map(|r| to_row(r, &now)).collect::<Result<Vec<_>>>()?;
+    Ok(Page {
+        rows,
+        next_cursor,
+        total,
+    })
+}
+
+fn money_of(amount: Option<String>, currency: Option<String>) -> Result<Option<Money>> {
+    match (amount, currency) {
+        (Some(a), Some(c)) => Ok(Some(Money::parse(&a, &c)?)),
+        _ => Ok(None),
+    }
+}
+
+fn to_row(r: Raw, now: &str) -> Result<Row> {
+    Ok(Row {
+        kind: Kind::parse(&r.kind).ok_or_else(|| StoreError::corrupt("exceptions", "kind", r.kind.clone()))?,
+        status: Status::parse(&r.status)
+            .ok_or_else(|| StoreError::corrupt("exceptions", "status", r.status.clone()))?,
+        severity: Severity::from_rank(r.severity),
+        amount: money_of(r.amount, r.currency)?,
+        breached: r.status == "open" && r.sla_due.as_str() < now,
+        id: r.id,
+        queue: r.queue,
+        entity: r.entity,
+        since: r.since,
+        sla_due: r.sla_due,
+        summary: r.summary,
+        invoice: r.invoice_ref,
+        supplier: r.supplier_ref,
+        pending_action: r.pending_action,
+        updated_at: r.updated_at,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub at: String,
+    pub event: String,
+    pub actor_id: Option<String>,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail {
+    pub row: Row,
+    pub evidence: Evidence,
+    pub subject: Option<Subject>,
+    pub history: Vec<Event>,
+}
+
+pub async fn get(store: &Store, id: &str, now: DateTime<Utc>) -> Result<Option<Detail>> {
+    let Some(r) = sqlx::query!(
+        r#"SELECT id AS "id!: String", kind, queue, entity, severity, amount, currency, since, sla_due, status, summary,
+                  invoice_ref, supplier_ref, pending_action, updated_at, evidence, subject
+           FROM exceptions WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(store.reader())
+    .await?
+    else {
+        return Ok(None);
+    };
+    let evidence = serde_json::from_str(&r.evidence).map_err(|e| StoreError::corrupt("exceptions", "evidence", e))?;
+    let subject = r
+        .subject
+        .as_deref()
+        .map(serde_json::from_str)
+        .transpose()
+        .map_err(|e| StoreError::corrupt("exceptions", "subject", e))?;
+    let history = sqlx::query_as!(
+        Event,
+        "SELECT at, event, actor_id, detail FROM exception_events WHERE exception_id = ? ORDER BY id",
+        id
+    )
+    .fetch_all(store.reader())
+    .await?;
+    let row = to_row(
+        Raw {
+            id: r.id,
+            kind: r.kind,
+            queue: r.queue,
+            entity: r.entity,
+            severity: r.severity,
+            amount: r.amount,
+            currency: r.currency,
+            since: r.since,
+            sla_due: r.sla_due,
+            status: r.status,
+            summary: r.summary,
+            invoice_ref: r.invoice_ref,
+            supplier_ref: r.supplier_ref,
+            pending_action: r.pending_action,
+            updated_at: r.updated_at,
+            sort_int: 0,
+            sort_text: String::new(),
+        },
+        &format_ts(now),
+    )?;
+    Ok(Some(Detail {
+        row,
+        evidence,
+        subject,
+        history,
+    }))
+}
+
+/// Open exceptions per kind: how many, how many past their SLA, and the amount at risk per currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindCount {
+    pub kind: Kind,
+    pub open: i64,
+    pub breached: i64,
+    pub amounts: Vec<Money>,
+}
+
+pub async fn summary(store: &Store, queue: Option<&str>, now: DateTime<Utc>) -> Result<Vec<KindCount>> {
+    let now = format_ts(now);
+    let rows = sqlx::query!(
+        r#"SELECT kind AS "kind!: String", currency, COUNT(*) AS "open!: i64",
+                  SUM(sla_due < ?2) AS "breached!: i64", SUM(amount_minor) AS "minor: i64"
+           FROM exceptions WHERE status = 'open' AND (?1 IS NULL OR queue = ?1)
+           GROUP BY kind, currency ORDER BY kind, currency"#,
+        queue,
+        now
+    )
+    .fetch_all(store.reader())
+    .await?;
+    let mut out: Vec<KindCount> = Vec::new();
+    for r in rows {
+        let kind = Kind::parse(&r.kind).ok_or_else(|| StoreError::corrupt("exceptions", "kind", r.kind.clone()))?;
+        if out.last().map(|k| k.kind) != Some(kind) {
+            out.push(KindCount {
+                kind,
+                open: 0,
+                breached: 0,
+                amounts: vec![],
+            });
+        }
+        let k = out.last_mut().expect("pushed above");
+        k.open += r.open;
+        k.breached += r.breached;
+        if let (Some(c), Some(m)) = (r.currency, r.minor) {
+            k.amounts.push(Money::from_minor(m, Currency::new(&c)?));
+        }
+    }
+    Ok(out)
+}
+
+/// Every exception, open or not, about one AP invoice: the trace shows them.
+pub async fn for_invoice(store: &Store, invoice: &str, now: DateTime<Utc>) -> Result<Vec<Row>> {
+    let rows = sqlx::query_as!(
+        Raw,
+        r#"SELECT id AS "id!: String", kind, queue, entity, severity, amount, currency, since, sla_due, status, summary,
+                  invoice_ref, supplier_ref, pending_action, updated_at, 0 AS "sort_int!: i64", '' AS "sort_text!: String"
+           FROM exceptions WHERE invoice_ref = ? ORDER BY since"#,
+        invoice
+    )
+    .fetch_all(store.reader())
+    .await?;
+    let now = format_ts(now);
+    rows.into_iter().map(|r| to_row(r, &now)).collect()
+}

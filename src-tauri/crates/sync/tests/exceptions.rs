@@ -1,0 +1,234 @@
+//! Exceptions raised from a real mirror of the whole estate, resolved through the outbox at the
+//! source, and closed by the next derivation because the source no longer shows the condition.
+
+mod common;
+
+use chrono::{DateTime, Utc};
+use common::estate::{setup, Setup};
+use domain::exception::{ActionKind, Kind, Status};
+use sync::resolve::{Resolution, Resolved};
+
+fn now() -> DateTime<Utc> {
+    "2026-11-20T12:00:00Z".parse().unwrap()
+}
+
+fn user_with(s: &Setup, role: &str) -> String {
+    s.estate
+        .ap
+        .snapshot()
+        .users
+        .iter()
+        .find(|u| u.roles == [role])
+        .map(|u| u.id.clone())
+        .unwrap()
+}
+
+async fn open_of(s: &Setup, kind: Kind) -> Vec<store::exceptions::Row> {
+    store::exceptions::page(
+        &s.store,
+        &store::exceptions::Request {
+            filter: store::exceptions::Filter {
+                kind: Some(kind.as_str().into()),
+                ..Default::default()
+            },
+            sort: store::exceptions::SortKey::Amount,
+            descending: true,
+            after: None,
+            limit: 500,
+            now: now(),
+        },
+    )
+    .await
+    .unwrap()
+    .rows
+}
+
+fn resolution(action: ActionKind, reason: Option<&str>) -> Resolution {
+    Resolution {
+        action,
+        reason: reason.map(str::to_string),
+        corrected_iban: None,
+    }
+}
+
+/// Delivers the outbox, syncs every system and derives again.
+async fn round_trip(s: &Setup) -> sync::exceptions::Derivation {
+    let delivered = s.engine.deliver_outbox().await.unwrap();
+    assert_eq!(delivered.refused, 0, "{delivered:?}");
+    s.engine.sync_all().await.unwrap();
+    s.engine.derive_exceptions(now()).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rules_raise_each_kind_once_and_a_second_derivation_changes_nothing() {
+    let s = setup(11, 3000).await;
+    s.engine.sync_all().await.unwrap();
+    let first = s.engine.derive_exceptions(now()).await.unwrap();
+    assert!(first.applied.raised > 0);
+    for kind in [
+        Kind::PriceVariance,
+        Kind::QuantityVariance,
+        Kind::MissingReceipt,
+        Kind::PostingFailed,
+        Kind::BankRejection,
+        Kind::BankDetailsChanged,
+        Kind::PaymentUnconfirmed,
+        Kind::SuspectedDuplicate,
+        Kind::SupplierOnHold,
+        Kind::ApprovalOverdue,
+        Kind::CloseTaskLate,
+    ] {
+        assert!(!open_of(&s, kind).await.is_empty(), "no {kind:?} raised");
+    }
+    // Owner queues follow the kind.
+    let rejection = &open_of(&s, Kind::BankRejection).await[0];
+    assert_eq!(rejection.queue, "ap_clerk");
+    assert!(rejection.amount.is_some());
+    let detail = store::exceptions::get(&s.store, &rejection.id, now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        detail
+            .evidence
+            .notes
+            .iter()
+            .any(|n| n.contains("re-send") || n.contains("bank")),
+        "{:?}",
+        detail.evidence
+    );
+    let again = s.engine.derive_exceptions(now()).await.unwrap();
+    assert_eq!(again.applied, Default::default(), "nothing changed, nothing to apply");
+    assert_eq!(again.open, first.open);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accepting_a_price_variance_goes_to_the_erp_once_and_closes_the_exception() {
+    let s = setup(11, 3000).await;
+    s.engine.sync_all().await.unwrap();
+    s.engine.derive_exceptions(now()).await.unwrap();
+    let variance = open_of(&s, Kind::PriceVariance).await.remove(0);
+    let clerk = user_with(&s, "ap_clerk");
+    let approver = user_with(&s, "approver");
+
+    // Controls in the backend: the queue's role, the kind's actions, a reason where owed.
+    assert!(matches!(
+        s.engine
+            .resolve_exception(&approver, &variance.id, &resolution(ActionKind::AcceptVariance, None))
+            .await,
+        Err(sync::SyncError::Forbidden(_))
+    ));
+    assert!(matches!(
+        s.engine
+            .resolve_exception(&clerk, &variance.id, &resolution(ActionKind::NotDuplicate, Some("x")))
+            .await,
+        Err(sync::SyncError::Invalid(_))
+    ));
+    assert!(matches!(
+        s.engine
+            .resolve_exception(&clerk, &variance.id, &resolution(ActionKind::Override, Some("  ")))
+            .await,
+        Err(sync::SyncError::Invalid(_))
+    ));
+
+    let queued = s
+        .engine
+        .resolve_exception(&clerk, &variance.id, &resolution(ActionKind::AcceptVariance, None))
+        .await
+        .unwrap();
+    assert!(matches!(queued, Resolved::Queued { .. }));
+    // A second press while the first is on its way queues nothing.
+    assert!(s
+        .engine
+        .resolve_exception(&clerk, &variance.id, &resolution(ActionKind::AcceptVariance, None))
+        .await
+        .is_err());
+    let d = round_trip(&s).await;
+    assert!(d.applied.resolved >= 1, "{d:?}");
+
+    let after = store::exceptions::get(&s.store, &variance.id, now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.row.status, Status::Resolved);
+    let events: Vec<&str> = after.history.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(events, ["raised", "action", "resolved"]);
+    assert_eq!(after.history[1].actor_id.as_deref(), Some(clerk.as_str()));
+
+    let subject = after.subject.unwrap();
+    let writes = s.estate.writes(&subject.connection_id);
+    assert_eq!(
+        writes.iter().filter(|w| w.id == subject.external_id).count(),
+        1,
+        "{writes:?}"
+    );
+    let Some(domain::Document::PostedInvoice(p)) =
+        s.estate
+            .document(&subject.connection_id, "posted_invoices", &subject.external_id)
+    else {
+        panic!("the ERP lost the invoice")
+    };
+    assert_eq!(p.status, "variance_accepted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resubmitted_posting_and_a_corrected_payment_clear_at_the_source() {
+    let s = setup(11, 3000).await;
+    s.engine.sync_all().await.unwrap();
+    s.engine.derive_exceptions(now()).await.unwrap();
+    let clerk = user_with(&s, "ap_clerk");
+    let posting = open_of(&s, Kind::PostingFailed).await.remove(0);
+    let rejection = open_of(&s, Kind::BankRejection).await.remove(0);
+    s.engine
+        .resolve_exception(&clerk, &posting.id, &resolution(ActionKind::ResubmitPosting, None))
+        .await
+        .unwrap();
+    // A correction that is not an IBAN is refused before anything is queued.
+    let bad = Resolution {
+        corrected_iban: Some("DE00 1234".into()),
+        ..resolution(ActionKind::CorrectAndResend, None)
+    };
+    assert!(matches!(
+        s.engine.resolve_exception(&clerk, &rejection.id, &bad).await,
+        Err(sync::SyncError::Invalid(_))
+    ));
+    s.engine
+        .resolve_exception(&clerk, &rejection.id, &resolution(ActionKind::CorrectAndResend, None))
+        .await
+        .unwrap();
+    round_trip(&s).await;
+    for id in [&posting.id, &rejection.id] {
+        let e = store::exceptions::get(&s.store, id, now()).await.unwrap().unwrap();
+        assert_eq!(e.row.status, Status::Resolved, "{id}: {:?}", e.history);
+    }
+    // An override is the tower's own decision: logged with its reason, in the audit chain.
+    let overdue = open_of(&s, Kind::ApprovalOverdue).await.remove(0);
+    let approver_queue = user_with(&s, "approver");
+    let r = s
+        .engine
+        .resolve_exception(
+            &approver_queue,
+            &overdue.id,
+            &resolution(ActionKind::Override, Some("approver on leave, escalated by phone")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r, Resolved::Overridden);
+    let e = store::exceptions::get(&s.store, &overdue.id, now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(e.row.status, Status::Overridden);
+    assert!(e.history.last().unwrap().detail.contains("approver on leave"));
+    let audit = store::audit::all(&s.store).await.unwrap();
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "exception.override" && a.object_id == overdue.id));
+    // Still overridden after the next derivation, while its condition lasts.
+    s.engine.derive_exceptions(now()).await.unwrap();
+    let e = store::exceptions::get(&s.store, &overdue.id, now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(e.row.status, Status::Overridden);
+}

@@ -1,0 +1,184 @@
+//! Commands of the Close board.
+
+use std::collections::BTreeSet;
+
+use chrono::Utc;
+use domain::close_plan;
+use domain::erp::CloseTask;
+use domain::{BusinessCalendar, Document};
+use tauri::State;
+
+use crate::dto::close::*;
+use crate::error::CommandError;
+use crate::AppState;
+
+use super::Result;
+
+fn day_label(offset: i32) -> String {
+    if offset < 0 {
+        format!("BD{offset}")
+    } else {
+        format!("BD+{offset}")
+    }
+}
+
+const MOVES: [&str; 4] = ["in_progress", "submitted", "reviewed", "sent_back"];
+
+#[tauri::command]
+#[specta::specta]
+pub async fn close_board(
+    state: State<'_, AppState>,
+    entity: Option<String>,
+    period: Option<String>,
+) -> Result<CloseBoard> {
+    let ws = state.workspace()?;
+    let now = Utc::now();
+    let me = ws.user_id.read().await.clone();
+    let roles = store::users::list(&ws.store)
+        .await?
+        .into_iter()
+        .find(|u| u.id == me)
+        .map(|u| u.roles)
+        .unwrap_or_default();
+    let all: Vec<(String, CloseTask)> = store::source_records::list(&ws.store, "close_tasks")
+        .await?
+        .into_iter()
+        .filter_map(|(c, d)| match d {
+            Document::CloseTask(t) => Some((c, t)),
+            _ => None,
+        })
+        .collect();
+    let entities: Vec<String> = all
+        .iter()
+        .map(|(_, t)| t.company_code.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let entity = entity
+        .filter(|e| entities.contains(e))
+        .or_else(|| entities.first().cloned())
+        .unwrap_or_default();
+    let legal = store::entities::list(&ws.store).await?;
+    let found = legal.iter().find(|e| e.code == entity);
+    let today = found.map(|e| e.today(now)).unwrap_or_else(|| now.date_naive());
+    let default_cal = BusinessCalendar::default();
+    let cal = found.map(|e| &e.calendar).unwrap_or(&default_cal);
+    let mut periods: Vec<String> = all
+        .iter()
+        .filter(|(_, t)| t.company_code == entity)
+        .map(|(_, t)| t.period.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    periods.truncate(24);
+    // The period being closed now: the latest one whose tasks are not all reviewed, else the latest.
+    let open_period = periods
+        .iter()
+        .rev()
+        .find(|p| {
+            all.iter()
+                .any(|(_, t)| t.company_code == entity && &t.period == *p && t.status != "reviewed")
+        })
+        .cloned();
+    let period = period
+        .filter(|p| periods.contains(p))
+        .or(open_period)
+        .or_else(|| periods.first().cloned())
+        .unwrap_or_default();
+    let mut rows: Vec<(String, CloseTask)> = all
+        .into_iter()
+        .filter(|(_, t)| t.company_code == entity && t.period == period)
+        .collect();
+    rows.sort_by(|a, b| (a.1.day_offset, &a.1.id).cmp(&(b.1.day_offset, &b.1.id)));
+    let tasks: Vec<CloseTask> = rows.iter().map(|(_, t)| t.clone()).collect();
+    let (plan, plan_error) = match close_plan::plan(&tasks, cal, today) {
+        Ok(p) => (Some(p), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let burndown = close_plan::burndown(&tasks, cal, today)
+        .into_iter()
+        .map(|p| BurndownPoint {
+            date: p.date.to_string(),
+            planned_remaining: p.planned_remaining,
+            actual_remaining: p.actual_remaining,
+        })
+        .collect();
+    let mut out = Vec::with_capacity(tasks.len());
+    for (i, (connection_id, t)) in rows.iter().enumerate() {
+        let tp = plan.as_ref().map(|p| &p.tasks[i]);
+        let due = tp
+            .map(|p| p.due)
+            .or_else(|| close_plan::period_start(&t.period).map(|s| close_plan::period_day(cal, s, t.day_offset)))
+            .unwrap_or(today);
+        let pending = store::outbox::latest_for(&ws.store, connection_id, &t.id)
+            .await?
+            .and_then(|a| {
+                let payload: serde_json::Value = serde_json::from_str(&a.payload).unwrap_or_default();
+                matches!(a.status.as_str(), "queued" | "delivering" | "refused").then(|| PendingMove {
+                    to: payload["Status"].as_str().unwrap_or_default().to_string(),
+                    action_id: a.id,
+                    status: a.status.as_str().to_string(),
+                    source_message: a.source_message.or(a.last_error),
+                })
+            });
+        let moves = MOVES
+            .iter()
+            .filter(|to| domain::close::authorize(&me, &roles, t, to, Some("-")).is_ok())
+            .map(|s| s.to_string())
+            .collect();
+        out.push(CloseTaskRow {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            category: t.category.clone(),
+            owner: t.owner.clone(),
+            reviewer: t.reviewer.clone(),
+            status: t.status.clone(),
+            day_label: day_label(t.day_offset),
+            due: due.to_string(),
+            duration_days: t.duration_days,
+            depends_on: t.depends_on.clone(),
+            blocked_by: tp.map(|p| p.blocked_by.clone()).unwrap_or_default(),
+            state: tp.map(|p| p.state.into()).unwrap_or(TaskState::OnTrack),
+            projected_finish: tp.map(|p| p.projected_finish.to_string()).unwrap_or_default(),
+            slack_days: tp.map(|p| p.slack_days).unwrap_or(0),
+            critical: tp.is_some_and(|p| p.critical),
+            signal: t.signal.clone(),
+            note: t.note.clone(),
+            submitted_by: t.submitted_by.clone(),
+            reviewed_by: t.reviewed_by.clone(),
+            moves,
+            pending,
+        });
+    }
+    Ok(CloseBoard {
+        entities,
+        periods,
+        entity,
+        period,
+        today: today.to_string(),
+        tasks: out,
+        critical_path: plan.as_ref().map(|p| p.critical_path.clone()).unwrap_or_default(),
+        planned_close: plan.as_ref().map(|p| p.planned_close.to_string()).unwrap_or_default(),
+        projected_close: plan.as_ref().map(|p| p.projected_close.to_string()).unwrap_or_default(),
+        days_late: plan.as_ref().map(|p| p.days_late).unwrap_or(0),
+        burndown,
+        plan_error,
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn move_close_task(state: State<'_, AppState>, req: MoveTaskRequest) -> Result<String> {
+    let ws = state.workspace()?;
+    if !MOVES.contains(&req.to.as_str()) {
+        return Err(CommandError::invalid(format!("{} is not a close task status", req.to)));
+    }
+    let me = ws.user_id.read().await.clone();
+    let action = ws
+        .engine
+        .move_close_task(&me, &req.task_id, &req.to, req.note.as_deref())
+        .await?;
+    ws.wake.notify_one();
+    Ok(action.id)
+}
