@@ -3,6 +3,10 @@ import { errorMessage, unwrap } from "./api";
 import { commands, type Session } from "./bindings";
 import { AppHeader } from "./components/AppHeader";
 import { ApprovalsScreen } from "./components/ApprovalsScreen";
+import { CloseScreen } from "./components/CloseScreen";
+import { ExceptionsScreen } from "./components/ExceptionsScreen";
+import { InvoiceTraceDrawer } from "./components/InvoiceTraceDrawer";
+import { PaymentsScreen } from "./components/PaymentsScreen";
 import { ErrorToasts } from "./components/ErrorToasts";
 import { HealthScreen } from "./components/HealthScreen";
 import { ReconScreen } from "./components/ReconScreen";
@@ -12,7 +16,7 @@ import { useReportError } from "./errors";
 import { useGoToKeys } from "./hooks/useGoToKeys";
 import { useMirrorVersion } from "./hooks/useMirrorVersion";
 import { useSyncStatus } from "./hooks/useSyncStatus";
-import { screenFromHash, screenInfo, type Screen } from "./navigation";
+import { landingScreen, screenFromHash, screenInfo, type Screen } from "./navigation";
 
 export function App() {
   return (
@@ -33,6 +37,8 @@ function Shell() {
   const sync = useSyncStatus(mirrorVersion + generation, report);
   const [screen, navigate] = useScreen();
   useGoToKeys(navigate);
+  /** The AP invoice whose trace is open, from whichever screen showed it. */
+  const [traceInvoice, setTraceInvoice] = useState<string | null>(null);
 
   const fetchSession = useCallback(() => {
     unwrap(commands.getSession()).then(setSession, (error: unknown) => {
@@ -54,6 +60,8 @@ function Shell() {
       .then((next) => {
         setSession(next);
         setGeneration((g) => g + 1);
+        // Each role lands on its own workspace.
+        navigate(landingScreen(next.user.roles));
       }, report)
       .finally(() => setSwitching(false));
   };
@@ -64,22 +72,13 @@ function Shell() {
       <SideNav screen={screen} onNavigate={navigate} />
       <main className="main" aria-label={screenInfo(screen).label}>
         {session ? (
-          screen === "health" ? (
-            <HealthScreen
-              key={`${session.user.id}:${generation}`}
-              mirrorVersion={mirrorVersion}
-              users={session.users}
-            />
-          ) : screen === "reconciliation" ? (
-            <ReconScreen
-              key={`${session.user.id}:${generation}`}
-              mirrorVersion={mirrorVersion}
-              user={session.user}
-              users={session.users}
-            />
-          ) : (
-            <ApprovalsScreen key={`${session.user.id}:${generation}`} mirrorVersion={mirrorVersion} />
-          )
+          <ScreenView
+            key={`${session.user.id}:${generation}`}
+            screen={screen}
+            session={session}
+            mirrorVersion={mirrorVersion}
+            onOpenTrace={setTraceInvoice}
+          />
         ) : (
           <div className="splash">
             {sessionError ? (
@@ -96,8 +95,40 @@ function Shell() {
         )}
       </main>
       <StatusBar status={sync.status} syncing={sync.syncing} onSyncNow={sync.syncNow} />
+      {traceInvoice && (
+        <InvoiceTraceDrawer
+          invoiceId={traceInvoice}
+          mirrorVersion={mirrorVersion}
+          onClose={() => setTraceInvoice(null)}
+        />
+      )}
     </div>
   );
+}
+
+interface ScreenViewProps {
+  screen: Screen;
+  session: Session;
+  mirrorVersion: number;
+  onOpenTrace: (invoiceId: string) => void;
+}
+
+function ScreenView({ screen, session, mirrorVersion, onOpenTrace }: ScreenViewProps) {
+  const props = { mirrorVersion, user: session.user, users: session.users, onOpenTrace };
+  switch (screen) {
+    case "exceptions":
+      return <ExceptionsScreen {...props} />;
+    case "close":
+      return <CloseScreen {...props} />;
+    case "payments":
+      return <PaymentsScreen {...props} />;
+    case "health":
+      return <HealthScreen mirrorVersion={mirrorVersion} users={session.users} />;
+    case "reconciliation":
+      return <ReconScreen mirrorVersion={mirrorVersion} user={session.user} users={session.users} />;
+    case "approvals":
+      return <ApprovalsScreen mirrorVersion={mirrorVersion} onOpenTrace={onOpenTrace} />;
+  }
 }
 
 /** The current screen, kept in the URL hash (#/approvals, #/reconciliation, #/health) so reloads and Back work. */

@@ -1,7 +1,7 @@
-/** Screens, their addresses (#/approvals, #/reconciliation, #/health) and the "g then key" shortcuts. */
+/** Screens, their addresses (#/exceptions, #/approvals, …) and the "g then key" shortcuts; the role each lands on. */
 import { isTypingTarget, type KeyLike } from "./keyboard";
 
-export type Screen = "approvals" | "reconciliation" | "health";
+export type Screen = "exceptions" | "approvals" | "close" | "payments" | "reconciliation" | "health";
 
 export interface ScreenInfo {
   id: Screen;
@@ -12,12 +12,32 @@ export interface ScreenInfo {
 }
 
 export const SCREENS: readonly ScreenInfo[] = [
+  { id: "exceptions", label: "Exceptions", hash: "#/exceptions", goKey: "e" },
   { id: "approvals", label: "Approvals", hash: "#/approvals", goKey: "a" },
+  { id: "close", label: "Close board", hash: "#/close", goKey: "c" },
+  { id: "payments", label: "Payments", hash: "#/payments", goKey: "p" },
   { id: "reconciliation", label: "Reconciliation", hash: "#/reconciliation", goKey: "r" },
   { id: "health", label: "Integration health", hash: "#/health", goKey: "h" },
 ];
 
 export const DEFAULT_SCREEN: Screen = "approvals";
+
+/** Where each role starts its day; the first role a person holds decides. */
+const LANDING: readonly [role: string, screen: Screen][] = [
+  ["approver", "approvals"],
+  ["ap_clerk", "exceptions"],
+  ["controller", "close"],
+  ["treasury_analyst", "payments"],
+];
+
+export function landingScreen(roles: readonly string[]): Screen {
+  return LANDING.find(([role]) => roles.includes(role))?.[1] ?? DEFAULT_SCREEN;
+}
+
+/** The exception queue a role owns (the backend's queue names are role names). */
+export function queueOfRoles(roles: readonly string[]): string | null {
+  return LANDING.find(([role]) => roles.includes(role))?.[0] ?? null;
+}
 
 /** The first key of every go-to shortcut. */
 export const GO_PREFIX = "g";

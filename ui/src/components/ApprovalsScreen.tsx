@@ -60,7 +60,14 @@ interface ActionGuard {
   movingFrom: Selection | null;
 }
 
-export function ApprovalsScreen({ mirrorVersion }: { mirrorVersion: number }) {
+export function ApprovalsScreen({
+  mirrorVersion,
+  onOpenTrace,
+}: {
+  mirrorVersion: number;
+  onOpenTrace: (invoiceId: string) => void;
+}) {
+  void onOpenTrace;
   const report = useReportError();
   const notify = useNotify();
   const entities = useEntities(report);

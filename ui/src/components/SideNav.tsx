@@ -1,9 +1,12 @@
 import type { ReactNode } from "react";
 import { GO_PREFIX, SCREENS, type Screen } from "../navigation";
-import { BalanceIcon, CheckIcon, PulseIcon } from "./icons";
+import { AlertIcon, BalanceIcon, CalendarIcon, CheckIcon, PaymentIcon, PulseIcon } from "./icons";
 
 const ICONS: Record<Screen, ReactNode> = {
+  exceptions: <AlertIcon />,
   approvals: <CheckIcon />,
+  close: <CalendarIcon />,
+  payments: <PaymentIcon />,
   reconciliation: <BalanceIcon />,
   health: <PulseIcon />,
 };
