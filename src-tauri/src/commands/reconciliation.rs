@@ -258,7 +258,15 @@ pub async fn certify(
     let me = ws.user_id.read().await.clone();
     let sheet = match step {
         dto::CertifyStep::Prepare => rc::certify_prepare(&ws.store, &me, &account, period).await?,
-        dto::CertifyStep::Review => rc::certify_review(&ws.store, &me, &account, period).await?,
+        dto::CertifyStep::Review => {
+            let sheet = rc::certify_review(&ws.store, &me, &account, period).await?;
+            // The last account of an entity certified completes its bank reconciliation task
+            // in the ERP's close module.
+            if ws.engine.complete_close_tasks_by_signal().await? > 0 {
+                ws.wake.notify_one();
+            }
+            sheet
+        }
     };
     Ok(sheet.into())
 }

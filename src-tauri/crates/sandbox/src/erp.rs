@@ -289,6 +289,8 @@ struct TaskPatch {
     status: String,
     actor_id: String,
     note: Option<String>,
+    /// The system signal that completes the task on its own (`ap_subledger_closed`, …).
+    signal: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -328,8 +330,43 @@ async fn patch_entity(
                 actor_id: &req.actor_id,
                 key: idem,
             };
+            let period_closed = |task: &domain::erp::CloseTask, ledger: &str| {
+                matches!(
+                    s.current("period_status", &format!("{}-{}", task.company_code, task.period)),
+                    Ok(Document::PeriodStatus(p)) if (if ledger == "ap" { &p.ap_subledger } else { &p.general_ledger }) == "closed"
+                )
+            };
+            let signal_holds = |task: &domain::erp::CloseTask, sig: &str| match sig {
+                "ap_subledger_closed" => period_closed(task, "ap"),
+                "gl_closed" => period_closed(task, "gl"),
+                // Certification happens in the tower; the ERP takes its word with the reference.
+                _ => true,
+            };
+            let by_signal = match (&req.signal, s.current("close_tasks", &key)) {
+                (Some(sig), Ok(Document::CloseTask(task))) => {
+                    if !domain::close::completes_by_signal(&task, sig) || req.status != "reviewed" {
+                        return Err(refusal(
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            "invalid_signal",
+                            format!("{sig} does not complete task {key}"),
+                        ));
+                    }
+                    if !signal_holds(&task, sig) {
+                        return Err(refusal(
+                            StatusCode::CONFLICT,
+                            "signal_not_met",
+                            format!("{sig} does not hold for {} {}", task.company_code, task.period),
+                        ));
+                    }
+                    true
+                }
+                _ => false,
+            };
             let check = |d: &Document| {
                 let Document::CloseTask(task) = d else { return Ok(()) };
+                if by_signal {
+                    return Ok(());
+                }
                 if !domain::close::allowed(&task.status, &req.status) {
                     return Err(refusal(
                         StatusCode::UNPROCESSABLE_ENTITY,

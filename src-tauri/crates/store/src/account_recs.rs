@@ -178,3 +178,20 @@ pub async fn review(
     }
     Ok(())
 }
+
+/// How many bank accounts the entity has when every one of them has a locked reconciliation
+/// for `period`; `None` when it has none or one is not certified yet.
+pub async fn entity_certified(store: &crate::Store, entity: &str, period: &str) -> Result<Option<i64>> {
+    let r = sqlx::query!(
+        r#"SELECT COUNT(*) AS "accounts!: i64",
+                  COUNT(r.account_iban) AS "certified!: i64"
+           FROM bank_accounts a
+           LEFT JOIN account_recs r ON r.account_iban = a.iban AND r.period = ?2 AND r.locked = 1
+           WHERE a.entity_code = ?1"#,
+        entity,
+        period
+    )
+    .fetch_one(store.reader())
+    .await?;
+    Ok((r.accounts > 0 && r.accounts == r.certified).then_some(r.accounts))
+}

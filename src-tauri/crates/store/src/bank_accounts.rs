@@ -119,3 +119,30 @@ pub async fn list<'e>(ex: impl SqliteExecutor<'e>) -> Result<Vec<BankAccount>> {
     .await?;
     rows.into_iter().map(BankAccount::try_from).collect()
 }
+
+/// Records that the entity owns the account (from the treasury's house accounts): adds it, or
+/// fills in the owner of an account first seen in a file; an owner already set is kept.
+pub async fn claim(
+    tx: &mut SqliteConnection,
+    iban: &str,
+    entity: &str,
+    currency: Currency,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let currency = currency.code();
+    let now = format_ts(now);
+    sqlx::query!(
+        "INSERT INTO bank_accounts (iban, entity_code, currency, name, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(iban) DO UPDATE SET entity_code = excluded.entity_code, name = excluded.name
+         WHERE bank_accounts.entity_code IS NULL",
+        iban,
+        entity,
+        currency,
+        name,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}

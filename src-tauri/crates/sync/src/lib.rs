@@ -4,6 +4,7 @@
 
 pub mod actions;
 mod apply;
+mod close_signals;
 pub mod delivery;
 mod error;
 pub mod exceptions;
@@ -23,6 +24,7 @@ use connect::circuit::{CircuitBreaker, CircuitState};
 use connect::{HttpPolicy, SecretStore};
 use store::Store;
 
+pub use close_signals::SIGNAL_ACTOR;
 pub use error::SyncError;
 
 /// What the engine needs to reach the mirror and the sources.

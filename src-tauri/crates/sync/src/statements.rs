@@ -15,6 +15,15 @@ impl Engine {
         client: &TreasuryClient,
         c: &Connection,
     ) -> Result<usize, SyncError> {
+        // The bank's accounts belong to the entities the treasury says own them.
+        let mut tx = self.store.begin().await?;
+        for (conn, doc) in store::source_records::list(&self.store, "house_accounts").await? {
+            if let (true, domain::Document::HouseAccount(a)) = (conn == c.id, doc) {
+                let name = format!("{} · {} {}", a.entity, a.bank_name, a.currency);
+                store::bank_accounts::claim(&mut tx, &a.iban, &a.entity, a.currency, &name, chrono::Utc::now()).await?;
+            }
+        }
+        tx.commit().await.map_err(store::StoreError::from)?;
         let mut imported = 0;
         for id in store::source_records::unimported_statements(&self.store, &c.id).await? {
             let bytes = client.statement_document(&id).await?;

@@ -6,7 +6,6 @@ mod common;
 
 use common::estate::{setup, Setup};
 
-
 use sandbox::{Faults, SystemKind};
 
 async fn assert_converged(s: &Setup) {
