@@ -44,6 +44,10 @@ const COMMANDS: &[&str] = &[
     "payment_instructions",
     "cash_position",
     "invoice_trace",
+    "delegate_step",
+    "approve_bulk",
+    "runs_to_approve",
+    "approve_payment_run",
 ];
 
 fn main() {

@@ -351,3 +351,12 @@ pub struct OutboxView {
 pub struct DemoFaults {
     pub per_mille: u32,
 }
+
+/// One item of a bulk approval: queued (its action id) or refused (why).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkResult {
+    pub approval_id: String,
+    pub action_id: Option<String>,
+    pub refusal: Option<String>,
+}

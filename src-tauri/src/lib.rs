@@ -43,6 +43,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::approvals::aging_summary,
             commands::approvals::decide,
             commands::approvals::dismiss_action,
+            commands::approvals::delegate_step,
+            commands::approvals::approve_bulk,
             commands::approvals::sync_status,
             commands::approvals::sync_now,
             commands::health::integration_health,
@@ -78,7 +80,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::payments::payment_runs,
             commands::payments::payment_instructions,
             commands::payments::cash_position,
-            commands::payments::invoice_trace,
+            commands::payments::runs_to_approve,
+            commands::payments::approve_payment_run,
+            commands::trace::invoice_trace,
         ])
         .events(collect_events![dto::MirrorChanged])
 }

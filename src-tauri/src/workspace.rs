@@ -112,7 +112,16 @@ impl Workspace {
                 timeout: Duration::from_secs(2),
                 ..Default::default()
             })
-            .with_exception_policy(exception_policy(&dir)?);
+            .with_exception_policy(policy_file(
+                &dir,
+                "exceptions.json",
+                domain::exception::ExceptionPolicy::from_json,
+            )?)
+            .with_approval_policy(policy_file(
+                &dir,
+                "approvals.json",
+                domain::approval_policy::ApprovalPolicy::from_json,
+            )?);
         engine.sync_all().await?;
         sync::reconcile::seed_demo(&store, seed, Utc::now())
             .await
@@ -164,16 +173,20 @@ impl Workspace {
     }
 }
 
-/// The workspace's exception rules: `exceptions.json` beside the mirror, written with the
-/// defaults on first start so there is a file to edit. A file that does not parse stops the
-/// start with its path and the reason, rather than running on rules nobody chose.
-fn exception_policy(dir: &std::path::Path) -> Result<domain::exception::ExceptionPolicy, CommandError> {
-    let path = dir.join("exceptions.json");
+/// A policy file of the workspace beside the mirror (`exceptions.json`, `approvals.json`),
+/// written with the defaults on first start so there is a file to edit. A file that does not
+/// parse stops the start with its path and the reason, rather than running on rules nobody chose.
+fn policy_file<P: Default + serde::Serialize>(
+    dir: &std::path::Path,
+    name: &str,
+    parse: fn(&str) -> Result<P, String>,
+) -> Result<P, CommandError> {
+    let path = dir.join(name);
     let invalid = |why: String| CommandError::invalid(format!("{}: {why}", path.display()));
     match std::fs::read_to_string(&path) {
-        Ok(text) => domain::exception::ExceptionPolicy::from_json(&text).map_err(invalid),
+        Ok(text) => parse(&text).map_err(invalid),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let policy = domain::exception::ExceptionPolicy::default();
+            let policy = P::default();
             let text = serde_json::to_string_pretty(&policy).map_err(|e| invalid(e.to_string()))?;
             std::fs::write(&path, text).map_err(|e| invalid(e.to_string()))?;
             Ok(policy)

@@ -62,6 +62,28 @@ async dismissAction(actionId: string) : Promise<Result<null, CommandError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Hands a pending step to another approver (who did not key or code the invoice).
+ */
+async delegateStep(approvalId: string, to: string, reason: string | null) : Promise<Result<string, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delegate_step", { approvalId, to, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Approves many steps at once where the policy allows bulk approval; each refusal is explained.
+ */
+async approveBulk(approvalIds: string[]) : Promise<Result<BulkResult[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("approve_bulk", { approvalIds }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async syncStatus() : Promise<Result<SyncStatus, CommandError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("sync_status") };
@@ -398,6 +420,26 @@ async cashPosition() : Promise<Result<CashPosition, CommandError>> {
 }
 },
 /**
+ * Draft runs waiting for approval, each with why the signed-in user may not approve it (empty
+ * when they may): the controls the backend will apply, shown before anyone presses a key.
+ */
+async runsToApprove() : Promise<Result<RunApproval[], CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("runs_to_approve") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async approvePaymentRun(runId: string) : Promise<Result<string, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("approve_payment_run", { runId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * One invoice from AP capture to the bank statement, with where it is stuck and since when.
  */
 async invoiceTrace(invoiceId: string) : Promise<Result<InvoiceTrace, CommandError>> {
@@ -457,6 +499,10 @@ amount: Money; reversal: boolean; endToEndId: string; reference: string; counter
  */
 openSince: string | null }
 export type BucketCell = { bucket: AgingBucket; count: number; amount: Money }
+/**
+ * One item of a bulk approval: queued (its action id) or refused (why).
+ */
+export type BulkResult = { approvalId: string; actionId: string | null; refusal: string | null }
 export type BurndownPoint = { date: string; plannedRemaining: number; actualRemaining: number | null }
 export type CashPoint = { date: string; balance: string }
 export type CashPosition = { series: CashSeries[]; totals: CashTotal[] }
@@ -776,6 +822,18 @@ breaksResolved: number; passes: PassCount[] }
 export type ReplayResult = { applied: boolean; refetched: boolean; reason: string | null }
 export type ResolveOutcome = { queuedAction: string | null; overridden: boolean }
 export type ResolveRequest = { id: string; action: ActionKind; reason: string | null; correctedIban: string | null }
+/**
+ * A draft payment run in the approver's inbox.
+ */
+export type RunApproval = { id: string; entity: string; valueDate: string; createdBy: string; total: Money; instructions: number; 
+/**
+ * Why the signed-in user may not approve it; empty when they may.
+ */
+refusals: string[]; 
+/**
+ * An approval already on its way (queued, delivering, refused).
+ */
+pending: string | null }
 /**
  * The action sent to resolve an exception, as the outbox last saw it.
  */

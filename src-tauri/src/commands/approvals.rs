@@ -85,10 +85,11 @@ pub async fn approval_queue(state: State<'_, AppState>, req: dto::QueuePageReque
         dto::SortKey::Supplier => queue::SortKey::Supplier,
         dto::SortKey::InvoiceNumber => queue::SortKey::InvoiceNumber,
     };
+    let me = ws.user_id.read().await.clone();
     let page = queue::page(
         &ws.store,
         &queue::QueueRequest {
-            approver_id: ws.user_id.read().await.clone(),
+            approvers: ws.engine.approvers_for(&me, Utc::now().date_naive()),
             filter: filter_of(req.filter)?,
             sort,
             descending: req.sort.dir == dto::SortDir::Desc,
@@ -97,17 +98,18 @@ pub async fn approval_queue(state: State<'_, AppState>, req: dto::QueuePageReque
         },
     )
     .await?;
-    let me = ws.user_id.read().await.clone();
+    let policy = &ws.engine.approval_policy;
     Ok(dto::QueuePage {
-        rows: page.rows.into_iter().map(|r| row(&me, r)).collect(),
+        rows: page.rows.into_iter().map(|r| row(&me, policy, r)).collect(),
         next_cursor: page.next_cursor,
         total: count(page.total),
     })
 }
 
-fn row(me: &str, r: queue::QueueRow) -> dto::ApprovalRow {
+fn row(me: &str, policy: &domain::approval_policy::ApprovalPolicy, r: queue::QueueRow) -> dto::ApprovalRow {
     let blocked_reason = domain::approval::own_work(me, r.created_by.as_deref(), r.coded_by.as_deref())
-        .map(|refusal| refusal.to_string());
+        .map(|refusal| refusal.to_string())
+        .or_else(|| policy.check_limit(me, &r.amount).err().map(|e| e.to_string()));
     dto::ApprovalRow {
         blocked_reason,
         approval_id: r.approval_id,
@@ -152,7 +154,8 @@ fn row(me: &str, r: queue::QueueRow) -> dto::ApprovalRow {
 pub async fn aging_summary(state: State<'_, AppState>, filter: dto::QueueFilter) -> Result<dto::AgingSummary> {
     let ws = state.workspace()?;
     let me = ws.user_id.read().await.clone();
-    let entities = queue::aging_summary(&ws.store, &me, &filter_of(filter)?).await?;
+    let approvers = ws.engine.approvers_for(&me, Utc::now().date_naive());
+    let entities = queue::aging_summary(&ws.store, &approvers, &filter_of(filter)?).await?;
     Ok(dto::AgingSummary {
         entities: entities
             .into_iter()
@@ -238,4 +241,48 @@ pub async fn sync_now(state: State<'_, AppState>) -> Result<dto::SyncStatus> {
         ws.engine.sync_all().await?;
     }
     sync_status(state).await
+}
+
+/// Hands a pending step to another approver (who did not key or code the invoice).
+#[tauri::command]
+#[specta::specta]
+pub async fn delegate_step(
+    state: State<'_, AppState>,
+    approval_id: String,
+    to: String,
+    reason: Option<String>,
+) -> Result<String> {
+    let ws = state.workspace()?;
+    let me = ws.user_id.read().await.clone();
+    let action = ws
+        .engine
+        .delegate_step(&me, &ws.connection.id, &approval_id, &to, reason.as_deref())
+        .await?;
+    ws.wake.notify_one();
+    Ok(action.id)
+}
+
+/// Approves many steps at once where the policy allows bulk approval; each refusal is explained.
+#[tauri::command]
+#[specta::specta]
+pub async fn approve_bulk(state: State<'_, AppState>, approval_ids: Vec<String>) -> Result<Vec<dto::BulkResult>> {
+    let ws = state.workspace()?;
+    if approval_ids.is_empty() || approval_ids.len() > 200 {
+        return Err(CommandError::invalid("bulk approval takes 1 to 200 steps"));
+    }
+    let me = ws.user_id.read().await.clone();
+    let items: Vec<(String, String)> = approval_ids
+        .into_iter()
+        .map(|id| (ws.connection.id.clone(), id))
+        .collect();
+    let out = ws.engine.approve_bulk(&me, &items).await?;
+    ws.wake.notify_one();
+    Ok(out
+        .into_iter()
+        .map(|o| dto::BulkResult {
+            approval_id: o.approval_id,
+            action_id: o.result.as_ref().ok().cloned(),
+            refusal: o.result.err(),
+        })
+        .collect())
 }

@@ -7,5 +7,6 @@ pub mod exceptions;
 pub mod health;
 pub mod payments;
 pub mod reconciliation;
+pub mod trace;
 
 pub type Result<T> = std::result::Result<T, crate::error::CommandError>;

@@ -7,9 +7,8 @@ use domain::treasury::{is_final, remediation, status_label, Balance, HouseAccoun
 use domain::{Document, Money};
 use tauri::State;
 
-use crate::dto::exceptions::ExceptionRow;
+use crate::dto::count;
 use crate::dto::payments::*;
-use crate::dto::Money as MoneyDto;
 use crate::error::{CommandError, CommandErrorCode};
 use crate::AppState;
 
@@ -23,7 +22,7 @@ async fn docs<T>(store: &store::Store, resource: &str, pick: impl Fn(Document) -
         .collect())
 }
 
-async fn instructions(store: &store::Store) -> Result<Vec<PaymentInstruction>> {
+pub(super) async fn instructions(store: &store::Store) -> Result<Vec<PaymentInstruction>> {
     docs(store, "payment_instructions", |d| match d {
         Document::PaymentInstruction(i) => Some(i),
         _ => None,
@@ -236,313 +235,45 @@ pub async fn cash_position(state: State<'_, AppState>) -> Result<CashPosition> {
     })
 }
 
-fn stage(
-    stage: &str,
-    label: &str,
-    state: &str,
-    at: Option<String>,
-    system: &str,
-    reference: Option<String>,
-    detail: String,
-) -> TraceStage {
-    TraceStage {
-        stage: stage.into(),
-        label: label.into(),
-        state: state.into(),
-        at,
-        system: system.into(),
-        reference,
-        detail,
-    }
-}
-
-/// One invoice from AP capture to the bank statement, with where it is stuck and since when.
+/// Draft runs waiting for approval, each with why the signed-in user may not approve it (empty
+/// when they may): the controls the backend will apply, shown before anyone presses a key.
 #[tauri::command]
 #[specta::specta]
-pub async fn invoice_trace(state: State<'_, AppState>, invoice_id: String) -> Result<InvoiceTrace> {
+pub async fn runs_to_approve(state: State<'_, AppState>) -> Result<Vec<RunApproval>> {
     let ws = state.workspace()?;
-    let now = Utc::now();
-    let invoice = store::invoices::all(&ws.store)
-        .await?
-        .into_iter()
-        .find(|i| i.provenance.external_id == invoice_id)
-        .ok_or_else(|| CommandError::new(CommandErrorCode::NotFound, format!("invoice {invoice_id}")))?;
-    let supplier = store::suppliers::all(&ws.store)
-        .await?
-        .into_iter()
-        .find(|s| s.provenance.external_id == invoice.supplier_external_id)
-        .map(|s| s.name)
-        .unwrap_or_else(|| invoice.supplier_external_id.clone());
-    let mut stages = vec![stage(
-        "capture",
-        "Captured in AP",
-        "done",
-        Some(invoice.provenance.source_updated_at.to_rfc3339()),
-        "AP automation",
-        Some(invoice.number.clone()),
-        format!("{} from {supplier}, due {}", invoice.total, invoice.due_date),
-    )];
-    let mut stuck: Option<(String, Option<String>)> = None;
-
-    // Approval: every step, the current one named.
-    let mut steps: Vec<_> = store::approvals::all(&ws.store)
-        .await?
-        .into_iter()
-        .filter(|a| a.invoice_external_id == invoice_id)
-        .collect();
-    steps.sort_by_key(|a| a.step);
-    let pending = steps.iter().find(|a| a.status == domain::ApprovalStatus::Pending);
-    let rejected = steps.iter().find(|a| a.status == domain::ApprovalStatus::Rejected);
-    let approved = !steps.is_empty() && steps.iter().all(|a| a.status == domain::ApprovalStatus::Approved);
-    let trail = steps
-        .iter()
-        .map(|a| format!("{} {} ({})", a.step_name, a.status.as_str(), a.approver_id))
-        .collect::<Vec<_>>()
-        .join(" → ");
-    let (astate, aat) = if let Some(r) = rejected {
-        stuck = Some((
-            format!("rejected by {}", r.decided_by.clone().unwrap_or_default()),
-            r.decided_at.map(|t| t.to_rfc3339()),
-        ));
-        ("failed", r.decided_at.map(|t| t.to_rfc3339()))
-    } else if let Some(p) = pending {
-        stuck = Some((
-            format!("waiting for {} to approve ({})", p.approver_id, p.step_name),
-            Some(p.assigned_at.to_rfc3339()),
-        ));
-        ("current", Some(p.assigned_at.to_rfc3339()))
-    } else if approved {
-        (
-            "done",
-            steps.iter().filter_map(|a| a.decided_at).max().map(|t| t.to_rfc3339()),
-        )
-    } else {
-        ("waiting", None)
-    };
-    stages.push(stage(
-        "approval",
-        "Approval",
-        astate,
-        aat,
-        "AP automation",
-        None,
-        if trail.is_empty() {
-            "no approval steps yet".into()
-        } else {
-            trail
-        },
-    ));
-
-    // ERP posting: the posted document carrying the AP id, or the posting error.
-    let posted = store::source_records::list(&ws.store, "posted_invoices")
-        .await?
-        .into_iter()
-        .find_map(|(c, d)| match d {
-            Document::PostedInvoice(p) if p.ap_reference == invoice_id => Some((c, p)),
-            _ => None,
+    let me = ws.user_id.read().await.clone();
+    let mut out = Vec::new();
+    for (_, d) in store::source_records::list(&ws.store, "payment_runs").await? {
+        let Document::PaymentRun(run) = d else { continue };
+        if run.status != "draft" {
+            continue;
+        }
+        let refusals = ws.engine.payment_run_refusals(&me, &run).await?;
+        let pending = store::outbox::latest_for(&ws.store, "treasury", &run.id)
+            .await?
+            .filter(|a| !matches!(a.status, store::outbox::ActionStatus::Delivered))
+            .map(|a| a.status.as_str().to_string());
+        out.push(RunApproval {
+            id: run.id,
+            entity: run.entity,
+            value_date: run.value_date.to_string(),
+            created_by: run.created_by,
+            total: Money::new(run.total, run.currency).into(),
+            instructions: count(run.instruction_count),
+            refusals,
+            pending,
         });
-    let error = store::source_records::list(&ws.store, "posting_errors")
-        .await?
-        .into_iter()
-        .find_map(|(c, d)| match d {
-            Document::PostingError(e) if e.ap_reference == invoice_id && e.status == "open" => Some((c, e)),
-            _ => None,
-        });
-    match (&posted, &error) {
-        (Some((c, p)), _) => stages.push(stage(
-            "posting",
-            "Posted in the ERP",
-            "done",
-            Some(p.posting_date.to_string()),
-            c,
-            Some(p.id.clone()),
-            format!("{} {} · {}", p.amount, p.currency, p.status),
-        )),
-        (None, Some((c, e))) => {
-            if stuck.is_none() {
-                stuck = Some((
-                    format!("ERP posting failed: {}", e.message),
-                    Some(e.occurred_at.to_rfc3339()),
-                ));
-            }
-            stages.push(stage(
-                "posting",
-                "ERP posting",
-                "failed",
-                Some(e.occurred_at.to_rfc3339()),
-                c,
-                Some(e.id.clone()),
-                format!("{}: {}", e.code, e.message),
-            ));
-        }
-        _ => {
-            if stuck.is_none() && approved {
-                stuck = Some(("approved in AP, not yet in the ERP".into(), None));
-            }
-            stages.push(stage(
-                "posting",
-                "ERP posting",
-                "waiting",
-                None,
-                "ERP",
-                None,
-                "not posted yet".into(),
-            ));
-        }
     }
-
-    // Payment: the instruction paying it, its run and the bank's answers.
-    let instruction = instructions(&ws.store)
-        .await?
-        .into_iter()
-        .filter(|i| i.invoice_ids.contains(&invoice_id))
-        .max_by_key(|i| i.modified_at);
-    match &instruction {
-        Some(i) => {
-            let created = i.history.first().map(|h| h.at).unwrap_or(i.modified_at);
-            stages.push(stage(
-                "payment_run",
-                "Payment run",
-                "done",
-                Some(created.to_rfc3339()),
-                "Treasury",
-                Some(i.run_id.clone()),
-                format!("{} to {}", i.end_to_end_id, i.creditor_name),
-            ));
-            let trail = steps_text(i);
-            let (s, detail) = match i.status.as_str() {
-                "ACSC" => ("done", trail),
-                "RJCT" => {
-                    let reason = i.reason.clone().unwrap_or_default();
-                    if stuck.is_none() {
-                        stuck = Some((
-                            format!("rejected by the bank ({reason}): {}", remediation(&reason)),
-                            i.history.last().map(|h| h.at.to_rfc3339()),
-                        ));
-                    }
-                    ("failed", trail)
-                }
-                other => {
-                    if stuck.is_none() {
-                        stuck = Some((
-                            format!("at the bank: {}", status_label(other)),
-                            i.history.last().map(|h| h.at.to_rfc3339()),
-                        ));
-                    }
-                    ("current", trail)
-                }
-            };
-            stages.push(stage(
-                "bank_status",
-                "Bank status",
-                s,
-                i.history.last().map(|h| h.at.to_rfc3339()),
-                "Bank (ISO 20022)",
-                Some(i.status.clone()),
-                detail,
-            ));
-        }
-        None => {
-            if stuck.is_none() && posted.is_some() {
-                stuck = Some((
-                    "posted, waiting for a payment run".into(),
-                    posted.as_ref().map(|(_, p)| p.posting_date.to_string()),
-                ));
-            }
-            stages.push(stage(
-                "payment_run",
-                "Payment run",
-                "waiting",
-                None,
-                "Treasury",
-                None,
-                "not in a run yet".into(),
-            ));
-            stages.push(stage(
-                "bank_status",
-                "Bank status",
-                "waiting",
-                None,
-                "Bank (ISO 20022)",
-                None,
-                "—".into(),
-            ));
-        }
-    }
-
-    // Statement: the camt.053 entry carrying the end-to-end id.
-    let entry = match &instruction {
-        Some(i) => store::bank_statements::entry_by_end_to_end(&ws.store, &i.end_to_end_id).await?,
-        None => None,
-    };
-    match entry {
-        Some(e) => stages.push(stage(
-            "statement",
-            "On the bank statement",
-            "done",
-            Some(e.booking_date.clone()),
-            "Bank statement",
-            Some(e.statement_ref.clone()),
-            format!("{} on {} ({})", e.amount, e.account_iban, e.entry_key),
-        )),
-        None => {
-            if stuck.is_none() && instruction.as_ref().is_some_and(|i| i.status == "ACSC") {
-                stuck = Some((
-                    "settled, not yet on a statement".into(),
-                    instruction
-                        .as_ref()
-                        .and_then(|i| i.history.last().map(|h| h.at.to_rfc3339())),
-                ));
-            }
-            stages.push(stage(
-                "statement",
-                "On the bank statement",
-                "waiting",
-                None,
-                "Bank statement",
-                None,
-                "not on a statement yet".into(),
-            ));
-        }
-    }
-    // The first stage that is not done is where it stands.
-    if let Some((what, _)) = &stuck {
-        if let Some(s) = stages
-            .iter_mut()
-            .find(|s| s.state == "current" || s.state == "failed" || s.state == "waiting")
-        {
-            if s.state == "waiting" {
-                s.state = "stuck".into();
-            }
-            s.detail = format!("{} — {what}", s.detail);
-        }
-    }
-    let exceptions: Vec<ExceptionRow> = store::exceptions::for_invoice(&ws.store, &invoice_id, now)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect();
-    let amount: MoneyDto = invoice.total.into();
-    Ok(InvoiceTrace {
-        invoice_id,
-        number: invoice.number,
-        supplier,
-        entity: invoice.entity_code,
-        amount,
-        stages,
-        stuck_since: stuck.as_ref().and_then(|(_, s)| s.clone()),
-        stuck: stuck.map(|(w, _)| w),
-        exceptions,
-    })
+    out.sort_by(|a, b| a.value_date.cmp(&b.value_date).then(a.id.cmp(&b.id)));
+    Ok(out)
 }
 
-fn steps_text(i: &PaymentInstruction) -> String {
-    i.history
-        .iter()
-        .map(|h| match &h.reason {
-            Some(r) => format!("{} ({r})", h.status),
-            None => h.status.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join(" → ")
+#[tauri::command]
+#[specta::specta]
+pub async fn approve_payment_run(state: State<'_, AppState>, run_id: String) -> Result<String> {
+    let ws = state.workspace()?;
+    let me = ws.user_id.read().await.clone();
+    let action = ws.engine.approve_payment_run(&me, &run_id).await?;
+    ws.wake.notify_one();
+    Ok(action.id)
 }

@@ -128,3 +128,19 @@ pub struct InvoiceTrace {
     pub stuck_since: Option<String>,
     pub exceptions: Vec<super::exceptions::ExceptionRow>,
 }
+
+/// A draft payment run in the approver's inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RunApproval {
+    pub id: String,
+    pub entity: String,
+    pub value_date: String,
+    pub created_by: String,
+    pub total: Money,
+    pub instructions: u32,
+    /// Why the signed-in user may not approve it; empty when they may.
+    pub refusals: Vec<String>,
+    /// An approval already on its way (queued, delivering, refused).
+    pub pending: Option<String>,
+}

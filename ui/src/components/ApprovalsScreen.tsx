@@ -26,6 +26,7 @@ import { FiltersBar } from "./FiltersBar";
 import type { CellContext } from "./queueColumns";
 import { QueueTable } from "./QueueTable";
 import { RejectDialog } from "./RejectDialog";
+import { useTraceKey } from "./TraceKey";
 
 export const SEARCH_DEBOUNCE_MS = 250;
 /**
@@ -67,7 +68,6 @@ export function ApprovalsScreen({
   mirrorVersion: number;
   onOpenTrace: (invoiceId: string) => void;
 }) {
-  void onOpenTrace;
   const report = useReportError();
   const notify = useNotify();
   const entities = useEntities(report);
@@ -202,6 +202,10 @@ export function ApprovalsScreen({
     }
   };
   useKeyboard(onCommand, rejecting === null);
+  // t is not in the shared decision keymap (keyboard.ts), so it has its own listener.
+  useTraceKey(() => {
+    if (selectedRow) onOpenTrace(selectedRow.invoiceId);
+  }, rejecting === null);
 
   const entitiesByCode = useMemo(
     () => new Map<string, EntityInfo>(entities.map((e) => [e.code, e])),
@@ -220,8 +224,9 @@ export function ApprovalsScreen({
         return value;
       },
       onDismiss: dismiss,
+      onOpenTrace,
     };
-  }, [entitiesByCode, now, dismiss]);
+  }, [entitiesByCode, now, dismiss, onOpenTrace]);
 
   const onSort = useCallback((key: SortKey) => {
     setSort((current) =>

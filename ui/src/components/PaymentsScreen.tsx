@@ -1,6 +1,231 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { unwrap } from "../api";
+import { commands, type InstructionFilter } from "../bindings";
+import { useReportError } from "../errors";
+import { formatCount } from "../format";
+import { useDebouncedValue } from "../hooks/useDebouncedValue";
+import { moveSelection, reconcileSelection } from "../keyboard";
+import { filterCounts, paymentKey, type PaymentKey, type PaymentsTab } from "../payments";
 import type { WorkspaceProps } from "../screenProps";
+import { CashPanel } from "./CashPanel";
+import { useFetched } from "./PaymentData";
+import { PaymentDetail } from "./PaymentDetail";
+import { PaymentFilters } from "./PaymentFilters";
+import { PaymentInstructionsTable } from "./PaymentInstructionsTable";
+import { PaymentRunsTable } from "./PaymentRunsTable";
 
-// Being written.
-export function PaymentsScreen(_props: WorkspaceProps) {
-  return null;
+export const PAYMENTS_SEARCH_DEBOUNCE_MS = 250;
+/** payment_instructions answers at most this many rows (newest first). */
+export const INSTRUCTIONS_LIMIT = 2_000;
+
+// Module-level so its identity is stable: runs reload only when the mirror changes.
+const loadRuns = () => unwrap(commands.paymentRuns());
+
+const TABS: readonly { id: PaymentsTab; label: string }[] = [
+  { id: "runs", label: "Runs" },
+  { id: "instructions", label: "Instructions" },
+  { id: "cash", label: "Cash" },
+];
+
+interface Selection {
+  id: string | null;
+  /** Position of the selected row, to land nearby if it disappears on a reload. */
+  index: number;
+  /** The run, filter and search the selection was made under. */
+  listKey: string;
+}
+
+/** Treasury's workspace: payment runs, what the bank answered per instruction, and cash. */
+export function PaymentsScreen({ mirrorVersion, onOpenTrace }: WorkspaceProps) {
+  const report = useReportError();
+  const [tab, setTab] = useState<PaymentsTab>("runs");
+  const [runId, setRunId] = useState<string | null>(null);
+  const [filter, setFilter] = useState<InstructionFilter>("all");
+  const [searchText, setSearchText] = useState("");
+  const search = useDebouncedValue(searchText.trim(), PAYMENTS_SEARCH_DEBOUNCE_MS);
+
+  const runsState = useFetched(loadRuns, mirrorVersion, report);
+  const runs = useMemo(() => runsState.data ?? [], [runsState.data]);
+
+  const loadInstructions = useCallback(
+    () => unwrap(commands.paymentInstructions(runId, filter, search === "" ? null : search)),
+    [runId, filter, search],
+  );
+  const instructionsState = useFetched(loadInstructions, mirrorVersion, report);
+  const rows = useMemo(() => instructionsState.data ?? [], [instructionsState.data]);
+
+  // Derived selection (as on Approvals): the same instruction after a reload if it is still
+  // listed, else whatever now sits at its old position; the first row under a new filter.
+  const listKey = `${runId ?? ""}|${filter}|${search}`;
+  const [selection, setSelection] = useState<Selection>({ id: null, index: 0, listKey });
+  const ids = useMemo(() => rows.map((r) => r.id), [rows]);
+  const selectedId =
+    selection.listKey === listKey ? reconcileSelection(ids, selection.id, selection.index) : (ids[0] ?? null);
+  const selectedRow = rows.find((r) => r.id === selectedId) ?? null;
+
+  const select = useCallback(
+    (id: string | null) => setSelection({ id, index: id === null ? 0 : Math.max(0, ids.indexOf(id)), listKey }),
+    [ids, listKey],
+  );
+
+  const openRun = useCallback((id: string) => {
+    setRunId(id);
+    setTab("instructions");
+  }, []);
+
+  const searchRef = useRef<HTMLInputElement>(null);
+  const detailRef = useRef<HTMLElement>(null);
+  const runIds = useMemo(() => runs.map((r) => r.id), [runs]);
+
+  const onKey = (key: PaymentKey): boolean => {
+    if (tab === "runs") {
+      if (key === "next" || key === "prev") setRunId(moveSelection(runIds, runId, key === "next" ? 1 : -1));
+      else if (key === "open" && runId !== null) setTab("instructions");
+      else return false;
+      return true;
+    }
+    if (tab !== "instructions") return false;
+    switch (key) {
+      case "next":
+      case "prev":
+        select(moveSelection(ids, selectedId, key === "next" ? 1 : -1));
+        return true;
+      case "open":
+        detailRef.current?.focus();
+        return selectedRow !== null;
+      case "trace": {
+        const invoiceId = selectedRow?.invoiceIds[0];
+        if (invoiceId !== undefined) onOpenTrace(invoiceId);
+        return invoiceId !== undefined;
+      }
+      case "focusSearch":
+        searchRef.current?.focus();
+        searchRef.current?.select();
+        return true;
+    }
+  };
+  usePaymentKeys(onKey);
+
+  const counts = useMemo(() => filterCounts(runs, runId), [runs, runId]);
+
+  return (
+    <div className="payments-screen" data-testid="payments-screen">
+      <div className="screen-header">
+        <h1>Payments</h1>
+        <span className="muted">Runs, the bank's answer per instruction (ISO 20022), and cash by account</span>
+      </div>
+
+      <div className="tabs" role="tablist" aria-label="Payments">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            className={`tab${tab === t.id ? " active" : ""}`}
+            data-testid={`pay-tab-${t.id}`}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+            {t.id === "runs" && runsState.data !== null && <span className="muted"> {formatCount(runs.length)}</span>}
+            {t.id === "instructions" && runId !== null && <span className="muted"> · run {runId}</span>}
+          </button>
+        ))}
+      </div>
+
+      {tab === "runs" && (
+        <div role="tabpanel" aria-label="Runs" className="pay-tabpanel">
+          <PaymentRunsTable
+            runs={runs}
+            loading={runsState.loading}
+            selectedId={runId}
+            onSelect={setRunId}
+            onOpen={openRun}
+          />
+          <KeyHelp
+            items={[
+              [["j", "k"], "select a run (filters the instructions)"],
+              [["Enter"], "its instructions"],
+            ]}
+          />
+        </div>
+      )}
+
+      {tab === "instructions" && (
+        <section role="tabpanel" aria-label="Instructions" className="panel queue-panel pay-instructions">
+          <PaymentFilters
+            filter={filter}
+            counts={counts}
+            runId={runId}
+            searchText={searchText}
+            shown={rows.length}
+            limit={INSTRUCTIONS_LIMIT}
+            loading={instructionsState.loading && instructionsState.data === null}
+            searchRef={searchRef}
+            onFilterChange={setFilter}
+            onClearRun={() => setRunId(null)}
+            onSearchChange={setSearchText}
+          />
+          <div className="pay-body">
+            <PaymentInstructionsTable
+              rows={rows}
+              loading={instructionsState.loading}
+              selectedId={selectedId}
+              onSelect={select}
+            />
+            <PaymentDetail row={selectedRow} panelRef={detailRef} onOpenTrace={onOpenTrace} />
+          </div>
+          <KeyHelp
+            items={[
+              [["j", "k"], "move"],
+              [["Enter"], "to the details"],
+              [["t"], "trace the first invoice"],
+              [["/"], "search"],
+            ]}
+          />
+        </section>
+      )}
+
+      {tab === "cash" && (
+        <div role="tabpanel" aria-label="Cash" className="pay-tabpanel pay-cash">
+          <CashPanel mirrorVersion={mirrorVersion} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+function KeyHelp({ items }: { items: [keys: string[], what: string][] }) {
+  return (
+    <div className="action-bar pay-keys">
+      {items.map(([keys, what]) => (
+        <span key={what} className="keyboard-help">
+          {keys.map((k) => (
+            <kbd key={k}>{k}</kbd>
+          ))}{" "}
+          {what}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * The screen's single-key shortcuts (see paymentKey). `onKey` returns whether it used the
+ * key, so an unused Enter or t keeps its default. Ignored while a modal dialog is open.
+ */
+function usePaymentKeys(onKey: (key: PaymentKey) => boolean) {
+  const handler = useRef(onKey);
+  useLayoutEffect(() => {
+    handler.current = onKey;
+  });
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || document.querySelector('[aria-modal="true"]')) return;
+      const key = paymentKey(event);
+      if (key !== null && handler.current(key)) event.preventDefault();
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, []);
 }

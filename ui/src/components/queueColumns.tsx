@@ -16,6 +16,8 @@ export interface CellContext {
   /** YYYY-MM-DD today in an entity's time zone. */
   todayFor: (entityCode: string) => string;
   onDismiss: (row: ApprovalRow, action: PendingAction) => void;
+  /** Opens the invoice trace of an AP invoice id. */
+  onOpenTrace: (invoiceId: string) => void;
 }
 
 const column = createColumnHelper<ApprovalRow>();
@@ -52,7 +54,17 @@ export function buildColumns(ctx: CellContext): ColumnDef<ApprovalRow>[] {
       id: "invoiceNumber",
       header: "Invoice #",
       meta: { width: "112px", sortKey: "invoiceNumber" },
-      cell: (info) => <span className="mono truncate">{info.row.original.invoiceNumber}</span>,
+      cell: (info) => (
+        <button
+          type="button"
+          className="link-button mono truncate"
+          data-testid="invoice-trace-link"
+          title="Trace this invoice (t)"
+          onClick={() => ctx.onOpenTrace(info.row.original.invoiceId)}
+        >
+          {info.row.original.invoiceNumber}
+        </button>
+      ),
     }),
     column.display({
       id: "amount",

@@ -242,7 +242,7 @@ pub async fn run(size: Size, out: &Path, dlt_python: Option<&Path>) -> Result<()
             for descending in [false, true] {
                 for _ in 0..reps {
                     let req = QueueRequest {
-                        approver_id: approver.clone(),
+                        approvers: vec![approver.clone()],
                         filter: filter.clone(),
                         sort,
                         descending,
@@ -261,7 +261,7 @@ pub async fn run(size: Size, out: &Path, dlt_python: Option<&Path>) -> Result<()
     let mut samples = Vec::new();
     for _ in 0..50 {
         let t = Instant::now();
-        queue::aging_summary(&store, &approver, &QueueFilter::default()).await?;
+        queue::aging_summary(&store, std::slice::from_ref(&approver), &QueueFilter::default()).await?;
         samples.push(t.elapsed());
     }
     figures.add("aging_summary_p95_ms", p95(samples), "ms");

@@ -4,6 +4,7 @@
 
 pub mod aging;
 pub mod approval;
+pub mod approval_policy;
 pub mod calendar;
 pub mod checksum;
 pub mod close;

@@ -294,9 +294,31 @@ impl ApState {
             let msg = format!("approval step {id} is already {} (by {by})", step.status);
             return Err(err(StatusCode::UNPROCESSABLE_ENTITY, "not_pending", msg, Some(step)));
         }
-        if step.approver_id != req.actor_id {
+        if step.approver_id != req.actor_id && req.on_behalf_of.as_deref() != Some(step.approver_id.as_str()) {
             let msg = format!("{} is not the approver of step {id}", req.actor_id);
             return Err(err(StatusCode::UNPROCESSABLE_ENTITY, "not_approver", msg, Some(step)));
+        }
+        if req.decision == "delegate" {
+            // The step stays pending, now with the delegate; the chain goes on from there.
+            let Some(to) = req.delegate_to.clone().filter(|t| self.users.get(t).is_some()) else {
+                let msg = format!("delegate_to {:?} is not a user", req.delegate_to);
+                return Err(err(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_delegate",
+                    msg,
+                    Some(step),
+                ));
+            };
+            let now = ts(Utc::now());
+            let mut moved = step.clone();
+            moved.approver_id = to;
+            moved.assigned_at = now.clone();
+            moved.comment = req.comment.clone();
+            moved.bump(&now);
+            self.emit("approvals", &moved.id, moved.version);
+            let seq = self.next_seq();
+            self.approvals.put(seq, moved.clone());
+            return Ok(moved);
         }
         let status = match req.decision.as_str() {
             "approve" => "approved",

@@ -98,6 +98,12 @@ pub struct DecisionRequest {
     pub decision: String,
     pub comment: Option<String>,
     pub actor_id: String,
+    /// The approver the actor stands in for (out-of-office delegation).
+    #[serde(default)]
+    pub on_behalf_of: Option<String>,
+    /// For `delegate`: who the step goes to instead.
+    #[serde(default)]
+    pub delegate_to: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -39,7 +39,8 @@ pub struct QueueFilter {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueRequest {
-    pub approver_id: String,
+    /// The signed-in approver first, then anyone they stand in for today (delegation).
+    pub approvers: Vec<String>,
     pub filter: QueueFilter,
     pub sort: SortKey,
     pub descending: bool,
@@ -152,7 +153,7 @@ macro_rules! queue_query {
                      SELECT id FROM outbox x WHERE x.connection_id = a.connection_id
                         AND x.target_external_id = a.external_id AND x.dismissed_at IS NULL
                      ORDER BY x.created_at DESC LIMIT 1)
-                 WHERE a.approver_id = ?2
+                 WHERE a.approver_id IN (SELECT value FROM json_each(?2))
                    AND (a.status = 'pending' OR o.status = 'refused')
                    AND (?3 IS NULL OR e.code = ?3)
                    AND (e.today_ordinal - a.assigned_ordinal) BETWEEN ?4 AND ?5
@@ -205,12 +206,14 @@ pub async fn page(store: &Store, req: &QueueRequest) -> Result<QueuePage> {
     };
     let limit = req.limit.clamp(1, 500);
     let sort = req.sort.as_str();
+    let approvers =
+        serde_json::to_string(&req.approvers).map_err(|e| StoreError::corrupt("approvals", "approvers", e))?;
     let rows = if req.descending {
         queue_query!(
             "<",
             "DESC",
             sort,
-            req.approver_id,
+            approvers,
             req.filter.entity,
             lo,
             hi,
@@ -227,7 +230,7 @@ pub async fn page(store: &Store, req: &QueueRequest) -> Result<QueuePage> {
             ">",
             "ASC",
             sort,
-            req.approver_id,
+            approvers,
             req.filter.entity,
             lo,
             hi,
@@ -246,7 +249,7 @@ pub async fn page(store: &Store, req: &QueueRequest) -> Result<QueuePage> {
            JOIN invoices i ON i.connection_id = a.connection_id AND i.external_id = a.invoice_external_id
            JOIN legal_entities e ON e.connection_id = a.connection_id AND e.code = a.entity_code
            LEFT JOIN suppliers s ON s.connection_id = i.connection_id AND s.external_id = i.supplier_external_id
-           WHERE a.approver_id = ?1
+           WHERE a.approver_id IN (SELECT value FROM json_each(?1))
              AND (a.status = 'pending' OR EXISTS (
                  SELECT 1 FROM outbox o WHERE o.id = (
                      SELECT id FROM outbox x WHERE x.connection_id = a.connection_id
@@ -255,7 +258,7 @@ pub async fn page(store: &Store, req: &QueueRequest) -> Result<QueuePage> {
              AND (?2 IS NULL OR e.code = ?2)
              AND (e.today_ordinal - a.assigned_ordinal) BETWEEN ?3 AND ?4
              AND (?5 IS NULL OR s.name LIKE ?5 ESCAPE '\' OR i.number LIKE ?5 ESCAPE '\')"#,
-        req.approver_id,
+        approvers,
         req.filter.entity,
         lo,
         hi,
@@ -343,8 +346,9 @@ pub struct EntityAging {
 }
 
 /// Counts and exact sums per entity, currency and bucket of the approver's pending steps.
-pub async fn aging_summary(store: &Store, approver_id: &str, filter: &QueueFilter) -> Result<Vec<EntityAging>> {
+pub async fn aging_summary(store: &Store, approvers: &[String], filter: &QueueFilter) -> Result<Vec<EntityAging>> {
     let search = like_pattern(&filter.search);
+    let approvers = serde_json::to_string(approvers).map_err(|e| StoreError::corrupt("approvals", "approvers", e))?;
     let rows = sqlx::query!(
         r#"SELECT e.code AS "code!", e.name AS "name!", i.currency AS "currency!: String",
                   CASE WHEN (e.today_ordinal - a.assigned_ordinal) <= 2 THEN 0
@@ -356,12 +360,12 @@ pub async fn aging_summary(store: &Store, approver_id: &str, filter: &QueueFilte
            JOIN invoices i ON i.connection_id = a.connection_id AND i.external_id = a.invoice_external_id
            JOIN legal_entities e ON e.connection_id = a.connection_id AND e.code = a.entity_code
            LEFT JOIN suppliers s ON s.connection_id = i.connection_id AND s.external_id = i.supplier_external_id
-           WHERE a.approver_id = ?1 AND a.status = 'pending'
+           WHERE a.approver_id IN (SELECT value FROM json_each(?1)) AND a.status = 'pending'
              AND (?2 IS NULL OR e.code = ?2)
              AND (?3 IS NULL OR s.name LIKE ?3 ESCAPE '\' OR i.number LIKE ?3 ESCAPE '\')
            GROUP BY 1, 2, 3, 4
            ORDER BY 1, 3, 4"#,
-        approver_id,
+        approvers,
         filter.entity,
         search
     )

@@ -48,7 +48,24 @@ impl Engine {
         let invoice = store::invoices::get(&self.store, connection_id, &approval.invoice_external_id)
             .await?
             .ok_or_else(|| SyncError::NotFound(format!("invoice {}", approval.invoice_external_id)))?;
-        authorize_decision(actor_id, &approval, &invoice, decision, reason)?;
+        // A delegate decides the absent approver's step on their behalf; SoD still looks at the
+        // person acting, and so does their own limit.
+        let today = Utc::now().date_naive();
+        let on_behalf_of = (approval.approver_id != actor_id
+            && self.approval_policy.may_act_for(actor_id, &approval.approver_id, today))
+        .then(|| approval.approver_id.clone());
+        let as_user = on_behalf_of.as_deref().unwrap_or(actor_id);
+        authorize_decision(as_user, &approval, &invoice, decision, reason)?;
+        if let Some(refusal) =
+            domain::approval::own_work(actor_id, invoice.created_by.as_deref(), invoice.coded_by.as_deref())
+        {
+            return Err(refusal.into());
+        }
+        if decision == Decision::Approve {
+            self.approval_policy
+                .check_limit(actor_id, &invoice.total)
+                .map_err(|e| SyncError::Forbidden(e.to_string()))?;
+        }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         let action = store::outbox::enqueue(
             &self.store,
@@ -56,7 +73,10 @@ impl Engine {
                 connection_id: connection_id.into(),
                 kind: APPROVAL_DECISION.into(),
                 target_external_id: approval_id.into(),
-                payload: json!({ "decision": decision.as_str(), "comment": reason, "reason": reason, "actor_id": actor_id }),
+                payload: json!({
+                    "decision": decision.as_str(), "comment": reason, "reason": reason, "actor_id": actor_id,
+                    "on_behalf_of": on_behalf_of,
+                }),
                 if_match: Some(approval.provenance.source_version),
                 actor_id: actor_id.into(),
                 before: Some(json!({

@@ -117,6 +117,7 @@ impl Engine {
                 now,
                 ap_connection: &ap_connection,
                 intercompany: ic,
+                approval_sla_days: self.approval_policy.sla_business_days,
                 ..Snapshot::default()
             };
             for (conn, d) in docs.values().flatten() {

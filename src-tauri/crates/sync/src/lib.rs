@@ -4,6 +4,7 @@
 
 pub mod actions;
 mod apply;
+pub mod approvals;
 mod close_signals;
 pub mod delivery;
 mod error;
@@ -43,6 +44,8 @@ pub struct Engine {
     pub rate_limit: (u32, u32),
     /// Tolerances, windows and SLAs of the exception rules (the workspace's `exceptions.json`).
     pub exception_policy: Arc<domain::exception::ExceptionPolicy>,
+    /// Approval matrix, limits, delegations and SoD windows (the workspace's `approvals.json`).
+    pub approval_policy: Arc<domain::approval_policy::ApprovalPolicy>,
     /// When each connection last started a run, for its schedule.
     last_runs: Arc<Mutex<HashMap<String, Instant>>>,
 }
@@ -59,6 +62,7 @@ impl Engine {
             limiters: Arc::default(),
             rate_limit: (500, 100),
             exception_policy: Arc::default(),
+            approval_policy: Arc::default(),
             last_runs: Arc::default(),
         }
     }
@@ -71,6 +75,23 @@ impl Engine {
     pub fn with_exception_policy(mut self, policy: domain::exception::ExceptionPolicy) -> Engine {
         self.exception_policy = Arc::new(policy);
         self
+    }
+
+    pub fn with_approval_policy(mut self, policy: domain::approval_policy::ApprovalPolicy) -> Engine {
+        self.approval_policy = Arc::new(policy);
+        self
+    }
+
+    /// Whose approval steps `user` decides today: their own, and those of anyone they stand in for.
+    pub fn approvers_for(&self, user: &str, today: chrono::NaiveDate) -> Vec<String> {
+        let mut ids = vec![user.to_string()];
+        ids.extend(
+            self.approval_policy
+                .covering_for(user, today)
+                .into_iter()
+                .map(str::to_string),
+        );
+        ids
     }
 
     pub fn with_page_size(mut self, page_size: usize) -> Engine {

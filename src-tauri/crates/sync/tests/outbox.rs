@@ -158,7 +158,7 @@ async fn a_stale_version_is_refused_by_the_source_and_stays_in_the_queue_with_th
     let page = store::approval_queue::page(
         &w.store,
         &QueueRequest {
-            approver_id: approver.clone(),
+            approvers: vec![approver.clone()],
             filter: QueueFilter::default(),
             sort: SortKey::DueDate,
             descending: false,

@@ -55,7 +55,7 @@ async fn every_sort_and_filter_pages_through_exactly_the_pending_steps() {
     ] {
         for descending in [false, true] {
             let req = QueueRequest {
-                approver_id: approver.clone(),
+                approvers: vec![approver.clone()],
                 filter: QueueFilter::default(),
                 sort,
                 descending,
@@ -98,7 +98,7 @@ async fn every_sort_and_filter_pages_through_exactly_the_pending_steps() {
 
     // Filters: entity, bucket and search each narrow to exactly the matching rows.
     let base = QueueRequest {
-        approver_id: approver.clone(),
+        approvers: vec![approver.clone()],
         filter: QueueFilter::default(),
         sort: SortKey::DueDate,
         descending: false,
@@ -173,7 +173,7 @@ async fn every_sort_and_filter_pages_through_exactly_the_pending_steps() {
     assert!(rows.is_empty());
 
     // The summary counts and sums exactly what the queue holds, per entity, currency and bucket.
-    let summary = queue::aging_summary(&w.store, &approver, &QueueFilter::default())
+    let summary = queue::aging_summary(&w.store, std::slice::from_ref(&approver), &QueueFilter::default())
         .await
         .unwrap();
     for e in &summary {

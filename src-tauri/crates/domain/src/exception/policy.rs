@@ -18,8 +18,6 @@ pub struct ExceptionPolicy {
     pub bank_change_days: i64,
     /// An instruction the bank has not settled (ACSC) or rejected after this many hours.
     pub payment_confirm_hours: i64,
-    /// A pending approval step older than this many business days on its entity's calendar.
-    pub approval_sla_days: i64,
     /// Hours the owner has to resolve each kind, by kind name; the rest use `default_sla_hours`.
     pub sla_hours: BTreeMap<String, i64>,
     pub default_sla_hours: i64,
@@ -32,7 +30,6 @@ impl Default for ExceptionPolicy {
             duplicates: DuplicateRules::default(),
             bank_change_days: 14,
             payment_confirm_hours: 48,
-            approval_sla_days: 5,
             sla_hours: [
                 (Kind::BankRejection, 24),
                 (Kind::BankDetailsChanged, 8),

@@ -61,6 +61,8 @@ pub struct Snapshot<'a> {
     pub ap_invoices: HashMap<&'a str, &'a Invoice>,
     pub ap_suppliers: Vec<&'a Supplier>,
     pub approvals: Vec<AgedApproval<'a>>,
+    /// Business days a pending step may wait (the approval policy's SLA).
+    pub approval_sla_days: i64,
     pub close_tasks: Vec<PlannedTask<'a>>,
     pub intercompany: Vec<IcMismatch>,
 }
@@ -74,7 +76,7 @@ pub fn derive(s: &Snapshot<'_>, policy: &ExceptionPolicy) -> Vec<Raised> {
     bank_details_changed(s, policy, &mut out);
     posting_failed(s, &mut out);
     payments(s, policy, &mut out);
-    approvals_overdue(s, policy, &mut out);
+    approvals_overdue(s, &mut out);
     state_mismatch(s, &mut out);
     intercompany(s, &mut out);
     close_late(s, &mut out);
@@ -587,9 +589,9 @@ pub fn payments(s: &Snapshot<'_>, policy: &ExceptionPolicy, out: &mut Vec<Raised
     }
 }
 
-pub fn approvals_overdue(s: &Snapshot<'_>, policy: &ExceptionPolicy, out: &mut Vec<Raised>) {
+pub fn approvals_overdue(s: &Snapshot<'_>, out: &mut Vec<Raised>) {
     for a in &s.approvals {
-        if a.age_days <= policy.approval_sla_days {
+        if a.age_days <= s.approval_sla_days {
             continue;
         }
         let ap = a.approval;
@@ -602,7 +604,7 @@ pub fn approvals_overdue(s: &Snapshot<'_>, policy: &ExceptionPolicy, out: &mut V
             ),
             kind: Kind::ApprovalOverdue,
             entity: a.invoice.entity_code.clone(),
-            severity: if a.age_days > 2 * policy.approval_sla_days {
+            severity: if a.age_days > 2 * s.approval_sla_days {
                 Severity::High
             } else {
                 Severity::Medium
