@@ -125,6 +125,9 @@ describe("Reconciliation screen", () => {
 
     fireEvent.change(screen.getByTestId("user-switcher"), { target: { value: "u-marco" } });
     await waitFor(() => expect(screen.getByTestId("current-user").textContent).toBe("Marco Ruiz"));
+    // A switch lands on the new user's own workspace; go back to reconciliation.
+    press("g");
+    press("r");
     fireEvent.click(await screen.findByTestId("tab-sheet"));
     await waitFor(() => expect(screen.getByTestId("prepared-by").textContent).toContain("Dana Whitfield"));
     await waitFor(() => expect(review().disabled).toBe(false));

@@ -46,3 +46,16 @@ describe("goToKey", () => {
     expect(goToKey(key("g"), 1000, 1300)).toEqual({ screen: null, pendingSince: 1300, consume: true });
   });
 });
+
+describe("landing screens", () => {
+  it("sends each role to its own workspace, approver first", async () => {
+    const { landingScreen, queueOfRoles } = await import("./navigation");
+    expect(landingScreen(["ap_clerk"])).toBe("exceptions");
+    expect(landingScreen(["controller"])).toBe("close");
+    expect(landingScreen(["treasury_analyst"])).toBe("payments");
+    expect(landingScreen(["controller", "approver"])).toBe("approvals");
+    expect(landingScreen([])).toBe("approvals");
+    expect(queueOfRoles(["treasury_analyst"])).toBe("treasury_analyst");
+    expect(queueOfRoles([])).toBeNull();
+  });
+});
