@@ -48,6 +48,7 @@ const COMMANDS: &[&str] = &[
     "approve_bulk",
     "runs_to_approve",
     "approve_payment_run",
+    "save_export",
 ];
 
 fn main() {

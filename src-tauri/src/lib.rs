@@ -83,6 +83,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::payments::runs_to_approve,
             commands::payments::approve_payment_run,
             commands::trace::invoice_trace,
+            commands::export::save_export,
         ])
         .events(collect_events![dto::MirrorChanged])
 }

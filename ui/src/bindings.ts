@@ -449,6 +449,18 @@ async invoiceTrace(invoiceId: string) : Promise<Result<InvoiceTrace, CommandErro
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Writes `bytes` as `file_name` in the user's Downloads folder (or `CTOWER_EXPORT_DIR`), never
+ * overwriting: a taken name gets " (2)", " (3)" … Returns the path written.
+ */
+async saveExport(fileName: string, bytes: number[]) : Promise<Result<string, CommandError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_export", { fileName, bytes }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 

@@ -4,6 +4,7 @@
 pub mod approvals;
 pub mod close;
 pub mod exceptions;
+pub mod export;
 pub mod health;
 pub mod payments;
 pub mod reconciliation;
