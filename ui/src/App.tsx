@@ -41,11 +41,15 @@ function Shell() {
   const [traceInvoice, setTraceInvoice] = useState<string | null>(null);
 
   const fetchSession = useCallback(() => {
-    unwrap(commands.getSession()).then(setSession, (error: unknown) => {
+    unwrap(commands.getSession()).then((s) => {
+      setSession(s);
+      // Opened without an address: start on the signed-in role's own workspace.
+      if (!window.location.hash) navigate(landingScreen(s.user.roles));
+    }, (error: unknown) => {
       setSessionError(errorMessage(error));
       report(error);
     });
-  }, [report]);
+  }, [report, navigate]);
 
   useEffect(fetchSession, [fetchSession]);
 
@@ -127,7 +131,14 @@ function ScreenView({ screen, session, mirrorVersion, onOpenTrace }: ScreenViewP
     case "reconciliation":
       return <ReconScreen mirrorVersion={mirrorVersion} user={session.user} users={session.users} />;
     case "approvals":
-      return <ApprovalsScreen mirrorVersion={mirrorVersion} onOpenTrace={onOpenTrace} />;
+      return (
+        <ApprovalsScreen
+          mirrorVersion={mirrorVersion}
+          onOpenTrace={onOpenTrace}
+          users={session.users}
+          user={session.user}
+        />
+      );
   }
 }
 
