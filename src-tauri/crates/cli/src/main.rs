@@ -128,6 +128,13 @@ enum Command {
 enum AuditCommand {
     /// Recompute the hash chain and report any event edited, removed or reordered.
     Verify,
+    /// Write an evidence pack for auditors: every event (JSON lines and CSV), the chain's
+    /// verification, and a manifest with each file's SHA-256. Refuses a broken chain.
+    Export {
+        /// A new or empty folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -267,6 +274,9 @@ async fn run() -> Result<()> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => audit::verify(&db_path(&cli.db)).await,
+        Command::Audit {
+            command: AuditCommand::Export { out },
+        } => audit::export(&db_path(&cli.db), &out).await,
     }
 }
 
