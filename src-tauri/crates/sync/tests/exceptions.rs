@@ -232,3 +232,21 @@ async fn a_resubmitted_posting_and_a_corrected_payment_clear_at_the_source() {
         .unwrap();
     assert_eq!(e.row.status, Status::Overridden);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn intercompany_documents_the_entities_book_differently_are_raised_for_controllers() {
+    let s = setup(11, 200).await;
+    s.engine.sync_all().await.unwrap();
+    sync::reconcile::seed_demo(&s.store, 11, now()).await.unwrap();
+    s.engine.derive_exceptions(now()).await.unwrap();
+    let ic = open_of(&s, Kind::IntercompanyMismatch).await;
+    assert!(!ic.is_empty());
+    for e in &ic {
+        assert_eq!(e.queue, "controller");
+        assert!(e.summary.contains('↔'), "{}", e.summary);
+    }
+    // Each mismatch by document, with both sides' bookings as evidence.
+    let d = store::exceptions::get(&s.store, &ic[0].id, now()).await.unwrap().unwrap();
+    assert_eq!(d.evidence.columns.len(), 2);
+    assert!(d.evidence.rows[0].differs, "{:?}", d.evidence);
+}
