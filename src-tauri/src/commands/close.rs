@@ -1,11 +1,7 @@
 //! Commands of the Close board.
 
-use std::collections::BTreeSet;
-
 use chrono::Utc;
 use domain::close_plan;
-use domain::erp::CloseTask;
-use domain::{BusinessCalendar, Document};
 use tauri::State;
 
 use crate::dto::close::*;
@@ -40,63 +36,15 @@ pub async fn close_board(
         .find(|u| u.id == me)
         .map(|u| u.roles)
         .unwrap_or_default();
-    let all: Vec<(String, CloseTask)> = store::source_records::list(&ws.store, "close_tasks")
-        .await?
-        .into_iter()
-        .filter_map(|(c, d)| match d {
-            Document::CloseTask(t) => Some((c, t)),
-            _ => None,
-        })
-        .collect();
-    let entities: Vec<String> = all
-        .iter()
-        .map(|(_, t)| t.company_code.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let entity = entity
-        .filter(|e| entities.contains(e))
-        .or_else(|| entities.first().cloned())
-        .unwrap_or_default();
-    let legal = store::entities::list(&ws.store).await?;
-    let found = legal.iter().find(|e| e.code == entity);
-    let today = found.map(|e| e.today(now)).unwrap_or_else(|| now.date_naive());
-    let default_cal = BusinessCalendar::default();
-    let cal = found.map(|e| &e.calendar).unwrap_or(&default_cal);
-    let mut periods: Vec<String> = all
-        .iter()
-        .filter(|(_, t)| t.company_code == entity)
-        .map(|(_, t)| t.period.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    periods.truncate(24);
-    // The period being closed now: the latest one whose tasks are not all reviewed, else the latest.
-    let open_period = periods
-        .iter()
-        .rev()
-        .find(|p| {
-            all.iter()
-                .any(|(_, t)| t.company_code == entity && &t.period == *p && t.status != "reviewed")
-        })
-        .cloned();
-    let period = period
-        .filter(|p| periods.contains(p))
-        .or(open_period)
-        .or_else(|| periods.first().cloned())
-        .unwrap_or_default();
-    let mut rows: Vec<(String, CloseTask)> = all
-        .into_iter()
-        .filter(|(_, t)| t.company_code == entity && t.period == period)
-        .collect();
-    rows.sort_by(|a, b| (a.1.day_offset, &a.1.id).cmp(&(b.1.day_offset, &b.1.id)));
-    let tasks: Vec<CloseTask> = rows.iter().map(|(_, t)| t.clone()).collect();
-    let (plan, plan_error) = match close_plan::plan(&tasks, cal, today) {
+    let b = sync::close_board::board(&ws.store, entity.as_deref(), period.as_deref(), now).await?;
+    let (plan, plan_error) = match b.plan {
         Ok(p) => (Some(p), None),
-        Err(e) => (None, Some(e.to_string())),
+        Err(e) => (None, Some(e)),
     };
-    let burndown = close_plan::burndown(&tasks, cal, today)
+    let (cal, today) = (&b.calendar, b.today);
+    let rows = b.tasks;
+    let burndown = b
+        .burndown
         .into_iter()
         .map(|p| BurndownPoint {
             date: p.date.to_string(),
@@ -104,7 +52,7 @@ pub async fn close_board(
             actual_remaining: p.actual_remaining,
         })
         .collect();
-    let mut out = Vec::with_capacity(tasks.len());
+    let mut out = Vec::with_capacity(rows.len());
     for (i, (connection_id, t)) in rows.iter().enumerate() {
         let tp = plan.as_ref().map(|p| &p.tasks[i]);
         let due = tp
@@ -152,10 +100,10 @@ pub async fn close_board(
         });
     }
     Ok(CloseBoard {
-        entities,
-        periods,
-        entity,
-        period,
+        entities: b.entities,
+        periods: b.periods,
+        entity: b.entity,
+        period: b.period,
         today: today.to_string(),
         tasks: out,
         critical_path: plan.as_ref().map(|p| p.critical_path.clone()).unwrap_or_default(),

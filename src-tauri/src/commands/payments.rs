@@ -30,46 +30,44 @@ pub(super) async fn instructions(store: &store::Store) -> Result<Vec<PaymentInst
     .await
 }
 
+/// The latest runs, newest first, with how many of each run's instructions the bank settled,
+/// rejected or has not answered yet.
 #[tauri::command]
 #[specta::specta]
 pub async fn payment_runs(state: State<'_, AppState>) -> Result<Vec<PaymentRunRow>> {
     let ws = state.workspace()?;
-    let runs: Vec<PaymentRun> = docs(&ws.store, "payment_runs", |d| match d {
+    let mut runs: Vec<PaymentRun> = docs(&ws.store, "payment_runs", |d| match d {
         Document::PaymentRun(r) => Some(r),
         _ => None,
     })
     .await?;
-    let mut by_run: HashMap<String, (u32, u32, u32, u32)> = HashMap::new();
-    for i in instructions(&ws.store).await? {
-        let c = by_run.entry(i.run_id.clone()).or_default();
-        c.0 += 1;
-        match i.status.as_str() {
-            "ACSC" => c.1 += 1,
-            "RJCT" => c.2 += 1,
-            _ => c.3 += 1,
-        }
-    }
-    let mut rows: Vec<PaymentRunRow> = runs
+    runs.sort_by(|a, b| b.value_date.cmp(&a.value_date).then(a.id.cmp(&b.id)));
+    runs.truncate(300);
+    let ids: Vec<String> = runs.iter().map(|r| r.id.clone()).collect();
+    let by_run: HashMap<String, (i64, i64, i64)> = store::payment_instructions::counts(&ws.store, &ids)
+        .await?
+        .into_iter()
+        .map(|(run, s, r, f)| (run, (s, r, f)))
+        .collect();
+    Ok(runs
         .into_iter()
         .map(|r| {
-            let (n, settled, rejected, in_flight) = by_run.get(&r.id).copied().unwrap_or_default();
+            let (settled, rejected, in_flight) = by_run.get(&r.id).copied().unwrap_or_default();
             PaymentRunRow {
                 total: Money::new(r.total, r.currency).into(),
+                instructions: count(settled + rejected + in_flight),
+                settled: count(settled),
+                rejected: count(rejected),
+                in_flight: count(in_flight),
                 id: r.id,
                 entity: r.entity,
                 account_id: r.account_id,
                 value_date: r.value_date.to_string(),
                 status: r.status,
                 created_by: r.created_by,
-                instructions: n,
-                settled,
-                rejected,
-                in_flight,
             }
         })
-        .collect();
-    rows.sort_by(|a, b| b.value_date.cmp(&a.value_date).then(a.id.cmp(&b.id)));
-    Ok(rows)
+        .collect())
 }
 
 fn steps(i: &PaymentInstruction) -> Vec<StatusStep> {
@@ -84,6 +82,9 @@ fn steps(i: &PaymentInstruction) -> Vec<StatusStep> {
         .collect()
 }
 
+/// The most recent instructions the screen shows at once.
+const SHOWN: i64 = 2_000;
+
 #[tauri::command]
 #[specta::specta]
 pub async fn payment_instructions(
@@ -92,84 +93,85 @@ pub async fn payment_instructions(
     filter: InstructionFilter,
     search: Option<String>,
 ) -> Result<Vec<InstructionRow>> {
+    use store::payment_instructions::{self as pi, Which};
     let ws = state.workspace()?;
     let now = Utc::now();
     let sla = ws.engine.exception_policy.payment_confirm_hours;
     let needle = search.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
-    let mut rows = Vec::new();
-    for i in instructions(&ws.store).await? {
-        if run_id.as_ref().is_some_and(|r| r != &i.run_id) {
-            continue;
-        }
+    let unconfirmed = |i: &PaymentInstruction| {
         let created = i.history.first().map(|h| h.at).unwrap_or(i.modified_at);
         let hours = (now - created).num_hours();
-        let unconfirmed = (!is_final(&i.status) && hours > sla).then_some(hours);
+        (!is_final(&i.status) && hours > sla).then_some(hours)
+    };
+    let mut rows = match (&run_id, filter) {
+        (Some(run), _) => pi::of_run(&ws.store, run).await?,
+        (None, InstructionFilter::All) => pi::recent(&ws.store, &Which::All, SHOWN).await?,
+        (None, InstructionFilter::Rejected) => pi::recent(&ws.store, &Which::Status("RJCT".into()), SHOWN).await?,
+        (None, InstructionFilter::Settled) => pi::recent(&ws.store, &Which::Status("ACSC".into()), SHOWN).await?,
+        (None, InstructionFilter::InFlight | InstructionFilter::Unconfirmed) => {
+            pi::recent(&ws.store, &Which::InFlight, SHOWN).await?
+        }
+    };
+    rows.retain(|(_, i)| {
         let keep = match filter {
             InstructionFilter::All => true,
             InstructionFilter::Rejected => i.status == "RJCT",
             InstructionFilter::InFlight => !is_final(&i.status),
-            InstructionFilter::Unconfirmed => unconfirmed.is_some(),
+            InstructionFilter::Unconfirmed => unconfirmed(i).is_some(),
             InstructionFilter::Settled => i.status == "ACSC",
         };
-        if !keep {
-            continue;
-        }
-        if let Some(n) = &needle {
-            let hay = format!(
+        keep && needle.as_ref().is_none_or(|n| {
+            format!(
                 "{} {} {} {}",
                 i.creditor_name,
                 i.end_to_end_id,
                 i.id,
                 i.invoice_ids.join(" ")
             )
-            .to_lowercase();
-            if !hay.contains(n) {
-                continue;
-            }
-        }
-        rows.push(i);
-    }
-    rows.sort_by(|a, b| b.modified_at.cmp(&a.modified_at).then(a.id.cmp(&b.id)));
-    rows.truncate(2_000);
-    let mut out = Vec::with_capacity(rows.len());
-    for i in rows {
+            .to_lowercase()
+            .contains(n)
+        })
+    });
+    rows.sort_by(|a, b| b.1.modified_at.cmp(&a.1.modified_at).then(a.1.id.cmp(&b.1.id)));
+    let exception_id = |conn: &str, i: &PaymentInstruction| {
         let kind = if i.status == "RJCT" {
             "bank_rejection"
         } else {
             "payment_unconfirmed"
         };
-        let conn = store::source_records::get(&ws.store, "payment_instructions", &i.id)
-            .await?
-            .map(|(c, _)| c)
-            .unwrap_or_default();
-        let exception_id = format!("{kind}:{conn}:{}", i.id);
-        let exception = store::exceptions::get(&ws.store, &exception_id, now).await?;
-        let created = i.history.first().map(|h| h.at).unwrap_or(i.modified_at);
-        let hours = (now - created).num_hours();
-        out.push(InstructionRow {
-            amount: Money::new(i.amount, i.currency).into(),
-            status_label: status_label(&i.status).into(),
-            remediation: i
-                .reason
-                .as_deref()
-                .filter(|_| i.status == "RJCT")
-                .map(|r| remediation(r).to_string()),
-            history: steps(&i),
-            unconfirmed_hours: (!is_final(&i.status) && hours > sla).then_some(hours),
-            exception_status: exception.as_ref().map(|e| e.row.status.as_str().to_string()),
-            exception_id: exception.map(|_| exception_id),
-            id: i.id,
-            run_id: i.run_id,
-            entity: i.entity,
-            creditor_name: i.creditor_name,
-            creditor_iban: i.creditor_iban,
-            end_to_end_id: i.end_to_end_id,
-            invoice_ids: i.invoice_ids,
-            status: i.status,
-            reason: i.reason,
-        });
-    }
-    Ok(out)
+        format!("{kind}:{conn}:{}", i.id)
+    };
+    let ids: Vec<String> = rows.iter().map(|(c, i)| exception_id(c, i)).collect();
+    let statuses = store::exceptions::statuses(&ws.store, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .zip(ids)
+        .map(|((_, i), id)| {
+            let status = statuses.get(&id).map(|s| s.as_str().to_string());
+            InstructionRow {
+                amount: Money::new(i.amount, i.currency).into(),
+                status_label: status_label(&i.status).into(),
+                remediation: i
+                    .reason
+                    .as_deref()
+                    .filter(|_| i.status == "RJCT")
+                    .map(|r| remediation(r).to_string()),
+                history: steps(&i),
+                unconfirmed_hours: unconfirmed(&i),
+                exception_id: status.is_some().then_some(id),
+                exception_status: status,
+                id: i.id,
+                run_id: i.run_id,
+                entity: i.entity,
+                creditor_name: i.creditor_name,
+                creditor_iban: i.creditor_iban,
+                end_to_end_id: i.end_to_end_id,
+                invoice_ids: i.invoice_ids,
+                status: i.status,
+                reason: i.reason,
+            }
+        })
+        .collect())
 }
 
 #[tauri::command]

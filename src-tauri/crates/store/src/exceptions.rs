@@ -554,3 +554,21 @@ pub async fn for_invoice(store: &Store, invoice: &str, now: DateTime<Utc>) -> Re
     let now = format_ts(now);
     rows.into_iter().map(|r| to_row(r, &now)).collect()
 }
+
+/// The status of each of `ids` that exists, in one query.
+pub async fn statuses(store: &Store, ids: &[String]) -> Result<std::collections::HashMap<String, Status>> {
+    let json = serde_json::to_string(ids).map_err(|e| StoreError::corrupt("exceptions", "id", e))?;
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id!: String", status FROM exceptions WHERE id IN (SELECT value FROM json_each(?))"#,
+        json
+    )
+    .fetch_all(store.reader())
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let s = Status::parse(&r.status)
+                .ok_or_else(|| StoreError::corrupt("exceptions", "status", r.status.clone()))?;
+            Ok((r.id, s))
+        })
+        .collect()
+}

@@ -5,6 +5,7 @@
 pub mod actions;
 mod apply;
 pub mod approvals;
+pub mod close_board;
 mod close_signals;
 pub mod delivery;
 mod error;

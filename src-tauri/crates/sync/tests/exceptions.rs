@@ -246,7 +246,10 @@ async fn intercompany_documents_the_entities_book_differently_are_raised_for_con
         assert!(e.summary.contains('↔'), "{}", e.summary);
     }
     // Each mismatch by document, with both sides' bookings as evidence.
-    let d = store::exceptions::get(&s.store, &ic[0].id, now()).await.unwrap().unwrap();
+    let d = store::exceptions::get(&s.store, &ic[0].id, now())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(d.evidence.columns.len(), 2);
     assert!(d.evidence.rows[0].differs, "{:?}", d.evidence);
 }
