@@ -110,6 +110,20 @@ export function daysLateText(days: number): string {
   return `${days} business ${days === 1 ? "day" : "days"} late`;
 }
 
+/**
+ * What a saved view of the close list keeps besides its columns: the entity.
+ * Not the period: a view saved during November's close is meant for December's.
+ */
+export interface CloseViewFilters {
+  entity: string | null;
+}
+
+export function parseCloseViewFilters(raw: unknown): CloseViewFilters | null {
+  if (typeof raw !== "object" || raw === null) return null;
+  const { entity } = raw as Record<string, unknown>;
+  return entity === null || typeof entity === "string" ? { entity } : null;
+}
+
 /** Signals the sandbox ERPs send, phrased as the condition that completes the task. */
 const SIGNAL_TEXT: Readonly<Record<string, string>> = {
   ap_subledger_closed: "the AP subledger is closed",

@@ -12,6 +12,7 @@ import type {
   Status,
 } from "./bindings";
 import { isTypingTarget, type KeyLike } from "./keyboard";
+import type { ViewSort } from "./tableViews";
 
 // ----- actions -----
 
@@ -158,6 +159,26 @@ export function defaultFilter(ownQueue: string | null): ExceptionFilter {
     sort: "sla_due",
     descending: false,
   };
+}
+
+/** What a saved view keeps of the filter (the sort is kept beside it, as on every table). */
+export type ExceptionViewFilters = Omit<ExceptionFilter, "sort" | "descending">;
+
+/** A stored view's filters, or null if they no longer fit (a kind or status this version lacks). */
+export function parseExceptionViewFilters(raw: unknown): ExceptionViewFilters | null {
+  if (typeof raw !== "object" || raw === null) return null;
+  const r = raw as Record<string, unknown>;
+  const nullableString = (v: unknown): v is string | null => v === null || typeof v === "string";
+  const kind = r.kind === null ? null : KINDS.find((k) => k === r.kind);
+  const status = r.status === null ? null : STATUSES.find((s) => s.id === r.status)?.id;
+  if (!nullableString(r.queue) || !nullableString(r.entity) || kind === undefined || status === undefined) return null;
+  if (typeof r.search !== "string" || typeof r.breachedOnly !== "boolean") return null;
+  return { queue: r.queue, kind, entity: r.entity, status, search: r.search, breachedOnly: r.breachedOnly };
+}
+
+/** A stored view's sort as the backend's, or null if the key is not one of ours. */
+export function exceptionSortOf(sort: ViewSort | null): { sort: ExceptionSort; descending: boolean } | null {
+  return sort !== null && isSort(sort.key) ? { sort: sort.key, descending: sort.descending } : null;
 }
 
 /** The backend caps a page at 500 rows and search at 200 characters. */

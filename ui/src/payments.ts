@@ -13,6 +13,26 @@ export const INSTRUCTION_FILTERS: readonly { value: InstructionFilter; label: st
   { value: "settled", label: "Settled" },
 ];
 
+/**
+ * What a saved view of the instructions keeps: the status filter and the search.
+ * Not the run: runs come and go daily, and a view is meant for tomorrow too.
+ */
+export interface InstructionViewFilters {
+  filter: InstructionFilter;
+  search: string;
+}
+
+export function parseInstructionViewFilters(raw: unknown): InstructionViewFilters | null {
+  if (typeof raw !== "object" || raw === null) return null;
+  const { filter, search } = raw as Record<string, unknown>;
+  const known = INSTRUCTION_FILTERS.find((f) => f.value === filter)?.value;
+  return known !== undefined && typeof search === "string" ? { filter: known, search } : null;
+}
+
+/** The runs table has no filters; its views keep columns only. */
+export type NoViewFilters = Record<string, never>;
+export const parseNoViewFilters = (): NoViewFilters => ({});
+
 /** The bank's answer is final (settled or rejected); mirrors domain::treasury::is_final. */
 export function isFinalStatus(code: string): boolean {
   return code === "ACSC" || code === "RJCT";

@@ -1,5 +1,6 @@
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { unwrap } from "../api";
+import { delegateCandidates, isInFlight, queuedApproval } from "../approvals";
 import {
   commands,
   type AgingBucket,
@@ -10,22 +11,26 @@ import {
   type QueueFilter,
   type QueueSort,
   type SortKey,
+  type User,
 } from "../bindings";
 import { useNotify, useReportError } from "../errors";
 import { useAgingSummary } from "../hooks/useAgingSummary";
 import { useDebouncedValue } from "../hooks/useDebouncedValue";
 import { useEntities } from "../hooks/useEntities";
-import { useKeyboard } from "../hooks/useKeyboard";
+import { useKeyboard, type QueueCommand } from "../hooks/useKeyboard";
 import { useNow } from "../hooks/useNow";
 import { useQueue } from "../hooks/useQueue";
-import { moveSelection, reconcileSelection, selectionAfterAction, type KeyCommand } from "../keyboard";
+import { moveSelection, reconcileSelection, selectionAfterAction } from "../keyboard";
 import { todayIn } from "../time";
 import { ActionBar } from "./ActionBar";
 import { AgingSummaryPanel } from "./AgingSummaryPanel";
+import { useBulkSelection } from "./BulkSelection";
+import { DelegateDialog } from "./DelegateDialog";
 import { FiltersBar } from "./FiltersBar";
 import type { CellContext } from "./queueColumns";
 import { QueueTable } from "./QueueTable";
 import { RejectDialog } from "./RejectDialog";
+import { RunApprovalsPanel } from "./RunApprovalsPanel";
 import { useTraceKey } from "./TraceKey";
 
 export const SEARCH_DEBOUNCE_MS = 250;
@@ -35,6 +40,9 @@ export const SEARCH_DEBOUNCE_MS = 250;
  * next invoice too.
  */
 export const ACTION_COOLDOWN_MS = 400;
+
+/** Without the session's users (a bare screen) nobody is offered as a delegate. */
+const NO_USERS: User[] = [];
 
 const DEFAULT_SORT: QueueSort = { key: "dueDate", dir: "asc" };
 /** Direction a column sorts in on its first click. */
@@ -64,9 +72,15 @@ interface ActionGuard {
 export function ApprovalsScreen({
   mirrorVersion,
   onOpenTrace,
+  user = null,
+  users = NO_USERS,
 }: {
   mirrorVersion: number;
   onOpenTrace: (invoiceId: string) => void;
+  /** The signed-in user, never offered as their own delegate. */
+  user?: User | null;
+  /** Everyone in the session: the approvers among them can take a delegated step. */
+  users?: User[];
 }) {
   const report = useReportError();
   const notify = useNotify();
@@ -111,7 +125,13 @@ export function ApprovalsScreen({
     latestSelection.current = selection;
   });
 
+  const bulk = useBulkSelection(rows, JSON.stringify(filter), recordAction, notify);
+
   const [rejecting, setRejecting] = useState<ApprovalRow | null>(null);
+  const [delegating, setDelegating] = useState<ApprovalRow | null>(null);
+  /** Delegations sent from here: action id → delegate's name (the queue row only has the action). */
+  const [delegations, setDelegations] = useState<ReadonlyMap<string, string>>(new Map());
+  const dialogOpen = rejecting !== null || delegating !== null || bulk.isOpen;
   const [busyIds, setBusyIds] = useState<ReadonlySet<string>>(new Set());
   const inFlight = useRef(new Set<string>());
   const guard = useRef<ActionGuard>({ until: 0, movingFrom: null });
@@ -182,8 +202,30 @@ export function ApprovalsScreen({
     else setRejecting(selectedRow);
   };
 
+  const delegate = () => {
+    if (!selectedRow) return;
+    if (isInFlight(selectedRow.pendingAction)) {
+      notify({
+        tone: "info",
+        title: "You cannot delegate this invoice",
+        message: `Invoice ${selectedRow.invoiceNumber} already has an action on its way.`,
+      });
+      return;
+    }
+    setDelegating(selectedRow);
+  };
+
+  const onDelegated = (row: ApprovalRow, to: User, actionId: string, reason: string | null) => {
+    setDelegations((current) => new Map(current).set(actionId, to.name));
+    recordAction(row.approvalId, { ...queuedApproval(actionId, new Date().toISOString()), reason });
+    setDelegating(null);
+    notify({ tone: "ok", title: `Invoice ${row.invoiceNumber} handed to ${to.name}` });
+    // Move on as after a decision (the dialog was modal, so the selection is still this row).
+    if (selectedId === row.approvalId) select(selectionAfterAction(ids, row.approvalId));
+  };
+
   const searchRef = useRef<HTMLInputElement>(null);
-  const onCommand = (command: KeyCommand) => {
+  const onCommand = (command: QueueCommand) => {
     switch (command) {
       case "next":
       case "prev":
@@ -199,13 +241,22 @@ export function ApprovalsScreen({
         searchRef.current?.focus();
         searchRef.current?.select();
         break;
+      case "delegate":
+        delegate();
+        break;
+      case "toggleCheck":
+        if (selectedRow) bulk.toggle(selectedRow);
+        break;
+      case "bulkApprove":
+        bulk.open();
+        break;
     }
   };
-  useKeyboard(onCommand, rejecting === null);
+  useKeyboard(onCommand, !dialogOpen);
   // t is not in the shared decision keymap (keyboard.ts), so it has its own listener.
   useTraceKey(() => {
     if (selectedRow) onOpenTrace(selectedRow.invoiceId);
-  }, rejecting === null);
+  }, !dialogOpen);
 
   const entitiesByCode = useMemo(
     () => new Map<string, EntityInfo>(entities.map((e) => [e.code, e])),
@@ -225,8 +276,11 @@ export function ApprovalsScreen({
       },
       onDismiss: dismiss,
       onOpenTrace,
+      checked: bulk.checked,
+      onToggleCheck: bulk.toggle,
+      delegations,
     };
-  }, [entitiesByCode, now, dismiss, onOpenTrace]);
+  }, [entitiesByCode, now, dismiss, onOpenTrace, bulk.checked, bulk.toggle, delegations]);
 
   const onSort = useCallback((key: SortKey) => {
     setSort((current) =>
@@ -285,10 +339,16 @@ export function ApprovalsScreen({
         <ActionBar
           selected={selectedRow}
           busy={selectedRow !== null && busyIds.has(selectedRow.approvalId)}
+          checkedCount={bulk.count}
           onApprove={() => act("approve")}
           onReject={() => act("reject")}
+          onDelegate={delegate}
+          onBulkApprove={bulk.open}
+          onClearChecks={bulk.clear}
         />
       </section>
+
+      <RunApprovalsPanel mirrorVersion={mirrorVersion} users={users} />
 
       {rejecting && (
         <RejectDialog
@@ -302,6 +362,15 @@ export function ApprovalsScreen({
           }}
         />
       )}
+      {delegating && (
+        <DelegateDialog
+          row={delegating}
+          candidates={user === null ? [] : delegateCandidates(users, user)}
+          onDelegated={(to, actionId, reason) => onDelegated(delegating, to, actionId, reason)}
+          onCancel={() => setDelegating(null)}
+        />
+      )}
+      {bulk.dialog}
     </div>
   );
 }

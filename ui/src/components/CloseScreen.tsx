@@ -1,16 +1,29 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { errorMessage, unwrap } from "../api";
 import { commands, type CloseBoard, type CloseTaskRow } from "../bindings";
-import { closeKeyCommand, moveLabel, navigationOrder, shortTaskId, type CloseMove } from "../close";
+import {
+  closeKeyCommand,
+  moveLabel,
+  navigationOrder,
+  parseCloseViewFilters,
+  shortTaskId,
+  sortByDue,
+  type CloseMove,
+  type CloseViewFilters,
+} from "../close";
 import { useNotify, useReportError, type ReportError } from "../errors";
+import { useTableViews } from "../hooks/useTableViews";
 import { moveSelection, reconcileSelection } from "../keyboard";
 import type { WorkspaceProps } from "../screenProps";
+import { exportFieldsOf, type ExportRequest } from "../tableExport";
+import { pickColumns } from "../tableViews";
 import { BurndownChart } from "./BurndownChart";
 import { CloseBoardView } from "./CloseBoardView";
 import { CloseHeaderBar, CloseSummary, type CloseView } from "./CloseHeader";
-import { CloseListView } from "./CloseListView";
+import { closeListColumns, CloseListView } from "./CloseListView";
 import { CloseSendBackDialog } from "./CloseSendBackDialog";
 import { CloseTaskPanel, type MoveResult } from "./CloseTaskPanel";
+import { TableToolbar } from "./TableToolbar";
 
 export const QUEUED_TEXT = "Queued — sent to the ERP";
 
@@ -64,7 +77,7 @@ interface SendBack {
   refusal: string | null;
 }
 
-export function CloseScreen({ mirrorVersion, users }: WorkspaceProps) {
+export function CloseScreen({ mirrorVersion, user, users }: WorkspaceProps) {
   const report = useReportError();
   const notify = useNotify();
   const [choice, setChoice] = useState<Choice>({ entity: null, period: null });
@@ -100,6 +113,27 @@ export function CloseScreen({ mirrorVersion, users }: WorkspaceProps) {
     // Tasks of another entity or period share no ids with these.
     setSelection({ id: null, index: 0 });
     setPanelOpen(false);
+  };
+
+  // ----- list columns, saved views, export -----
+  const listColumns = useMemo(() => closeListColumns(entity, period, users), [entity, period, users]);
+  const viewFilters = useMemo<CloseViewFilters>(() => ({ entity: entity || null }), [entity]);
+  const views = useTableViews<CloseViewFilters>({
+    tableId: "close.list",
+    userId: user.id,
+    columns: listColumns,
+    filters: viewFilters,
+    sort: null,
+    parseFilters: parseCloseViewFilters,
+    onApply: (saved) => {
+      if (saved?.entity && saved.entity !== entity) pick({ entity: saved.entity, period: null });
+    },
+  });
+  const exportRequest: ExportRequest<CloseTaskRow> = {
+    fileBase: `close-${entity}-${period}`,
+    title: `Close ${entity} ${period}`,
+    fields: exportFieldsOf(listColumns, views.visible),
+    loadRows: () => Promise.resolve({ rows: sortByDue(tasks), cappedAt: null }),
   };
 
   const [busyIds, setBusyIds] = useState<ReadonlySet<string>>(new Set());
@@ -246,14 +280,15 @@ export function CloseScreen({ mirrorVersion, users }: WorkspaceProps) {
                 onSelect={openTask}
               />
             ) : (
-              <CloseListView
-                tasks={tasks}
-                entity={entity}
-                period={period}
-                users={users}
-                selectedId={selectedId}
-                onSelect={openTask}
-              />
+              <>
+                <TableToolbar id="close" views={views} exportRequest={exportRequest} />
+                <CloseListView
+                  tasks={tasks}
+                  columns={pickColumns(listColumns, views.visible)}
+                  selectedId={selectedId}
+                  onSelect={openTask}
+                />
+              </>
             )}
           </section>
           {panelTask && (

@@ -1,9 +1,11 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, type ReactNode } from "react";
 import type { ExceptionRow } from "../bindings";
-import { ageSeconds, isBreached, isNewSince, SEVERITY_TONE } from "../exceptions";
+import { ageSeconds, isBreached, isNewSince, queueLabel, SEVERITY_TONE, STATUSES } from "../exceptions";
 import { formatSeconds } from "../format";
 import { formatMoney, isNegative } from "../money";
+import type { ExportField } from "../tableExport";
+import { pickColumns, type ColumnMeta } from "../tableViews";
 import { formatFromNow, formatRelative, formatTimestamp } from "../time";
 import { ROW_HEIGHT } from "./QueueTable";
 
@@ -18,19 +20,23 @@ interface CellInput {
   onOpenTrace: (invoiceId: string) => void;
 }
 
-interface Column {
-  id: string;
-  header: string;
+/** One column: how it renders and what it exports (raw values: ISO times, exact amounts). */
+export interface ExceptionColumn extends ColumnMeta {
+  /** The header cell's text when it differs from the chooser label (the marker column has none). */
+  header?: string;
   width: string;
   right?: boolean;
   cell: (c: CellInput) => ReactNode;
+  export: readonly ExportField<ExceptionRow>[];
 }
 
-const COLUMNS: readonly Column[] = [
+export const EXCEPTION_COLUMNS: readonly ExceptionColumn[] = [
   {
     id: "new",
+    label: "Changed since last visit",
     header: "",
     width: "18px",
+    export: [{ header: "Updated at", type: "date", value: (r) => r.updatedAt }],
     cell: ({ row, lastVisit }) =>
       isNewSince(row.updatedAt, lastVisit) ? (
         <span className="exc-new-dot" data-testid="new-marker" title="Changed since your last visit">
@@ -40,26 +46,34 @@ const COLUMNS: readonly Column[] = [
   },
   {
     id: "severity",
-    header: "Severity",
+    label: "Severity",
     width: "76px",
+    export: [{ header: "Severity", type: "text", value: (r) => r.severity }],
     cell: ({ row }) => <span className={`badge badge-${SEVERITY_TONE[row.severity]}`}>{row.severity}</span>,
   },
   {
     id: "kind",
-    header: "Kind",
+    label: "Kind",
     width: "minmax(120px, 1fr)",
+    export: [{ header: "Kind", type: "text", value: (r) => r.kindLabel }],
     cell: ({ row }) => <span className="truncate" title={row.kindLabel}>{row.kindLabel}</span>,
   },
   {
     id: "entity",
-    header: "Entity",
+    label: "Entity",
     width: "60px",
+    export: [{ header: "Entity", type: "text", value: (r) => r.entity }],
     cell: ({ row }) => <span className="entity-code">{row.entity}</span>,
   },
   {
     id: "summary",
-    header: "Summary",
+    label: "Summary",
     width: "minmax(180px, 2.4fr)",
+    // The cell shows "summary · supplier"; a spreadsheet wants them apart.
+    export: [
+      { header: "Summary", type: "text", value: (r) => r.summary },
+      { header: "Supplier", type: "text", value: (r) => r.supplier },
+    ],
     cell: ({ row }) => {
       const text = row.supplier ? `${row.summary} · ${row.supplier}` : row.summary;
       return <span className="truncate" title={text}>{text}</span>;
@@ -67,8 +81,9 @@ const COLUMNS: readonly Column[] = [
   },
   {
     id: "amount",
-    header: "At risk",
+    label: "At risk",
     width: "150px",
+    export: [{ header: "At risk", type: "money", value: (r) => r.amount }],
     right: true,
     cell: ({ row }) =>
       row.amount === null ? (
@@ -81,8 +96,10 @@ const COLUMNS: readonly Column[] = [
   },
   {
     id: "since",
-    header: "Age",
+    label: "Age",
     width: "60px",
+    // An age is stale the moment the file is saved; the start time is not.
+    export: [{ header: "Since", type: "date", value: (r) => r.since }],
     right: true,
     cell: ({ row, now }) => {
       const age = ageSeconds(row.since, now);
@@ -95,8 +112,12 @@ const COLUMNS: readonly Column[] = [
   },
   {
     id: "slaDue",
-    header: "SLA due",
+    label: "SLA due",
     width: "136px",
+    export: [
+      { header: "SLA due", type: "date", value: (r) => r.slaDue },
+      { header: "Breached", type: "text", value: (r) => (r.breached ? "yes" : "no") },
+    ],
     cell: ({ row, now }) =>
       isBreached(row, now) ? (
         <span className="exc-sla" title={`Was due ${formatTimestamp(row.slaDue)}`}>
@@ -109,8 +130,9 @@ const COLUMNS: readonly Column[] = [
   },
   {
     id: "invoice",
-    header: "Invoice",
+    label: "Invoice",
     width: "112px",
+    export: [{ header: "Invoice", type: "text", value: (r) => r.invoice }],
     cell: ({ row, onOpenTrace }) => {
       const invoice = row.invoice;
       if (invoice === null) return <span className="muted">—</span>;
@@ -129,11 +151,40 @@ const COLUMNS: readonly Column[] = [
       );
     },
   },
+  // Off until chosen: what the detail shows, for people who sort and filter in a spreadsheet.
+  {
+    id: "status",
+    label: "Status",
+    defaultHidden: true,
+    width: "90px",
+    cell: ({ row }) => STATUSES.find((st) => st.id === row.status)?.label ?? row.status,
+    export: [{ header: "Status", type: "text", value: (r) => r.status }],
+  },
+  {
+    id: "queue",
+    label: "Queue",
+    defaultHidden: true,
+    width: "120px",
+    cell: ({ row }) => <span className="truncate">{queueLabel(row.queue)}</span>,
+    export: [{ header: "Queue", type: "text", value: (r) => queueLabel(r.queue) }],
+  },
+  {
+    id: "id",
+    label: "Exception ID",
+    defaultHidden: true,
+    width: "120px",
+    cell: ({ row }) => (
+      <span className="mono truncate" title={row.id}>
+        {row.id}
+      </span>
+    ),
+    export: [{ header: "Exception ID", type: "text", value: (r) => r.id }],
+  },
 ];
 
-const TEMPLATE = COLUMNS.map((c) => c.width).join(" ");
-
 interface Props {
+  /** Visible column ids in display order (the column chooser's). */
+  columnIds: readonly string[];
   rows: ExceptionRow[];
   total: number;
   loading: boolean;
@@ -150,8 +201,10 @@ interface Props {
 
 /** The exception list: virtualized (queues run to thousands), paged by cursor near the end. */
 export function ExceptionTable(props: Props) {
-  const { rows, total, loading, loadingMore, hasMore, selectedId, now, lastVisit } = props;
+  const { columnIds, rows, total, loading, loadingMore, hasMore, selectedId, now, lastVisit } = props;
   const { onSelect, onOpen, onOpenTrace, onLoadMore } = props;
+  const columns = useMemo(() => pickColumns(EXCEPTION_COLUMNS, columnIds), [columnIds]);
+  const template = columns.map((c) => c.width).join(" ");
 
   const scrollRef = useRef<HTMLDivElement>(null);
   // TanStack Virtual returns non-memoizable functions; it is used as documented (as in QueueTable).
@@ -186,10 +239,10 @@ export function ExceptionTable(props: Props) {
         className="queue-grid exc-grid"
         style={{ height: virtualizer.getTotalSize() + (loadingMore ? ROW_HEIGHT : 0) }}
       >
-        <div role="row" aria-rowindex={1} className="queue-header" style={{ gridTemplateColumns: TEMPLATE }}>
-          {COLUMNS.map((c) => (
-            <div key={c.id} role="columnheader" className={`cell${c.right ? " right" : ""}`}>
-              {c.header}
+        <div role="row" aria-rowindex={1} className="queue-header" style={{ gridTemplateColumns: template }}>
+          {columns.map((c) => (
+            <div key={c.id} role="columnheader" className={`cell${c.right ? " right" : ""}`} title={c.label}>
+              {c.header ?? c.label}
             </div>
           ))}
         </div>
@@ -210,11 +263,11 @@ export function ExceptionTable(props: Props) {
               className={`queue-row${selected ? " selected" : ""}${item.index % 2 ? " odd" : ""}${
                 row.status !== "open" ? " exc-closed" : ""
               }`}
-              style={{ gridTemplateColumns: TEMPLATE, transform: `translateY(${item.start}px)` }}
+              style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)` }}
               onMouseDown={() => onSelect(row.id)}
               onDoubleClick={() => onOpen(row.id)}
             >
-              {COLUMNS.map((c) => (
+              {columns.map((c) => (
                 <div key={c.id} role="gridcell" className={`cell${c.right ? " right" : ""}`}>
                   {c.cell({ row, now, lastVisit, onOpenTrace })}
                 </div>

@@ -6,12 +6,16 @@ import {
   ACTION_INFO,
   actionInFlight,
   defaultFilter,
+  exceptionSortOf,
   needsDialog,
   outcomeMessage,
+  pageRequest,
+  parseExceptionViewFilters,
   queueLabel,
   totals,
   type ExceptionFilter,
   type ExceptionKeyCommand,
+  type ExceptionViewFilters,
 } from "../exceptions";
 import { plural } from "../format";
 import { useDebouncedValue } from "../hooks/useDebouncedValue";
@@ -25,14 +29,18 @@ import {
   useLastVisit,
 } from "../hooks/useExceptions";
 import { useNow } from "../hooks/useNow";
+import { useTableViews } from "../hooks/useTableViews";
 import { moveSelection, reconcileSelection } from "../keyboard";
 import { queueOfRoles } from "../navigation";
 import type { WorkspaceProps } from "../screenProps";
+import { exportFieldsOf, fetchAllPages, type ExportRequest } from "../tableExport";
+import type { ViewSort } from "../tableViews";
 import { ExceptionActionDialog } from "./ExceptionActionDialog";
 import { ExceptionDetailPanel, type ActionResult } from "./ExceptionDetailPanel";
 import { ExceptionFilters } from "./ExceptionFilters";
 import { ExceptionSummaryChips } from "./ExceptionSummaryChips";
-import { ExceptionTable } from "./ExceptionTable";
+import { EXCEPTION_COLUMNS, ExceptionTable } from "./ExceptionTable";
+import { TableToolbar } from "./TableToolbar";
 
 export const SEARCH_DEBOUNCE_MS = 250;
 /** Ages and SLA countdowns move on their own; the summary is re-read as often for breach alerts. */
@@ -72,6 +80,40 @@ export function ExceptionsScreen({ mirrorVersion, user, users, onOpenTrace }: Wo
     if (text !== undefined) setSearchText(text);
     if (Object.keys(rest).length > 0) setBase((b) => ({ ...b, ...rest }));
   }, []);
+
+  // ----- columns, saved views, export -----
+  const viewFilters = useMemo<ExceptionViewFilters>(() => {
+    const { sort: _sort, descending: _descending, ...rest } = base;
+    return { ...rest, search: searchText.trim() };
+  }, [base, searchText]);
+  const viewSort = useMemo<ViewSort>(() => ({ key: base.sort, descending: base.descending }), [base]);
+  const applyView = useCallback((saved: ExceptionViewFilters | null, sort: ViewSort | null) => {
+    const backendSort = exceptionSortOf(sort);
+    if (saved !== null) setSearchText(saved.search);
+    setBase((b) => {
+      const { search: _search, ...rest } = saved ?? {};
+      return { ...b, ...rest, ...backendSort };
+    });
+  }, []);
+  const views = useTableViews({
+    tableId: "exceptions",
+    userId: user.id,
+    columns: EXCEPTION_COLUMNS,
+    filters: viewFilters,
+    sort: viewSort,
+    parseFilters: parseExceptionViewFilters,
+    onApply: applyView,
+  });
+  // Every row matching the filter, page by page: the list holds only what was scrolled to.
+  const exportRequest: ExportRequest<ExceptionRow> = {
+    fileBase: "exceptions",
+    title: "Exceptions",
+    fields: exportFieldsOf(EXCEPTION_COLUMNS, views.visible),
+    loadRows: (onProgress) =>
+      fetchAllPages((after, limit) => unwrap(commands.exceptionQueue(pageRequest(filter, after, limit))), {
+        onProgress,
+      }),
+  };
 
   // Live: a landed sync and our own actions both reload list, counts and detail.
   const [ownVersion, setOwnVersion] = useState(0);
@@ -218,7 +260,9 @@ export function ExceptionsScreen({ mirrorVersion, user, users, onOpenTrace }: Wo
           searchRef={searchRef}
           onChange={onFilterChange}
         />
+        <TableToolbar id="exceptions" views={views} exportRequest={exportRequest} />
         <ExceptionTable
+          columnIds={views.visible}
           rows={rows}
           total={list.total}
           loading={list.loading}

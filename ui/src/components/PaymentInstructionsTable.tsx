@@ -1,24 +1,32 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, type ReactNode } from "react";
 import type { InstructionRow } from "../bindings";
 import { formatCount } from "../format";
 import { formatMoney, isNegative } from "../money";
+import type { ExportField } from "../tableExport";
+import { pickColumns, type ColumnMeta } from "../tableViews";
 import { PaymentStatusBadge } from "./PaymentStatusBadge";
 
 const ROW_HEIGHT = 34;
 const HEADER_HEIGHT = 32;
 
-interface Column {
-  header: string;
+/** One column: how it renders and what it exports (exact amounts, codes beside labels). */
+export interface InstructionColumn extends ColumnMeta {
   width: string;
   align?: "right";
   cell: (row: InstructionRow) => ReactNode;
+  export: readonly ExportField<InstructionRow>[];
 }
 
-const COLUMNS: readonly Column[] = [
+export const INSTRUCTION_COLUMNS: readonly InstructionColumn[] = [
   {
-    header: "Creditor",
+    id: "creditor",
+    label: "Creditor",
     width: "minmax(150px, 2fr)",
+    export: [
+      { header: "Creditor", type: "text", value: (r) => r.creditorName },
+      { header: "Creditor IBAN", type: "text", value: (r) => r.creditorIban },
+    ],
     cell: (r) => (
       <span className="truncate" title={`${r.creditorName} · ${r.creditorIban}`}>
         {r.creditorName}
@@ -26,26 +34,35 @@ const COLUMNS: readonly Column[] = [
     ),
   },
   {
-    header: "Entity",
+    id: "entity",
+    label: "Entity",
     width: "64px",
+    export: [{ header: "Entity", type: "text", value: (r) => r.entity }],
     cell: (r) => <span className="entity-code">{r.entity}</span>,
   },
   {
-    header: "Amount",
+    id: "amount",
+    label: "Amount",
     width: "150px",
+    export: [{ header: "Amount", type: "money", value: (r) => r.amount }],
     align: "right",
     cell: (r) => (
       <span className={isNegative(r.amount.amount) ? "num negative" : "num"}>{formatMoney(r.amount)}</span>
     ),
   },
   {
-    header: "End-to-end ID",
+    id: "endToEndId",
+    label: "End-to-end ID",
     width: "minmax(120px, 1.2fr)",
+    export: [{ header: "End-to-end ID", type: "text", value: (r) => r.endToEndId }],
     cell: (r) => <span className="mono truncate">{r.endToEndId}</span>,
   },
   {
-    header: "Invoices",
+    id: "invoices",
+    label: "Invoices",
     width: "72px",
+    // The cell counts them; the file lists them, which is what a reconciliation needs.
+    export: [{ header: "Invoices", type: "text", value: (r) => r.invoiceIds.join("; ") }],
     align: "right",
     cell: (r) => (
       <span className="num" title={r.invoiceIds.join(", ")}>
@@ -54,8 +71,14 @@ const COLUMNS: readonly Column[] = [
     ),
   },
   {
-    header: "Status",
+    id: "status",
+    label: "Status",
     width: "minmax(170px, 1.4fr)",
+    export: [
+      { header: "Status code", type: "text", value: (r) => r.status },
+      { header: "Status", type: "text", value: (r) => r.statusLabel },
+      { header: "Reason", type: "text", value: (r) => r.reason },
+    ],
     cell: (r) => (
       <>
         <PaymentStatusBadge code={r.status} label={r.statusLabel} />
@@ -66,8 +89,10 @@ const COLUMNS: readonly Column[] = [
     ),
   },
   {
-    header: "Past SLA",
+    id: "pastSla",
+    label: "Past SLA",
     width: "76px",
+    export: [{ header: "Past SLA (hours)", type: "integer", value: (r) => r.unconfirmedHours }],
     align: "right",
     cell: (r) =>
       r.unconfirmedHours === null ? null : (
@@ -76,11 +101,28 @@ const COLUMNS: readonly Column[] = [
         </span>
       ),
   },
+  // Off until chosen in the column chooser.
+  {
+    id: "run",
+    label: "Run",
+    defaultHidden: true,
+    width: "110px",
+    cell: (r) => <span className="mono truncate">{r.runId}</span>,
+    export: [{ header: "Run", type: "text", value: (r) => r.runId }],
+  },
+  {
+    id: "id",
+    label: "Instruction ID",
+    defaultHidden: true,
+    width: "120px",
+    cell: (r) => <span className="mono truncate">{r.id}</span>,
+    export: [{ header: "Instruction ID", type: "text", value: (r) => r.id }],
+  },
 ];
 
-const GRID_COLUMNS = COLUMNS.map((c) => c.width).join(" ");
-
 interface Props {
+  /** Visible column ids in display order (the column chooser's). */
+  columnIds: readonly string[];
   rows: InstructionRow[];
   loading: boolean;
   selectedId: string | null;
@@ -88,7 +130,9 @@ interface Props {
 }
 
 /** Payment instructions (up to 2,000 per answer), virtualized like the approval queue. */
-export function PaymentInstructionsTable({ rows, loading, selectedId, onSelect }: Props) {
+export function PaymentInstructionsTable({ columnIds, rows, loading, selectedId, onSelect }: Props) {
+  const columns = useMemo(() => pickColumns(INSTRUCTION_COLUMNS, columnIds), [columnIds]);
+  const gridColumns = columns.map((c) => c.width).join(" ");
   const scrollRef = useRef<HTMLDivElement>(null);
   // TanStack Virtual returns non-memoizable functions; it is used as documented.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -117,10 +161,10 @@ export function PaymentInstructionsTable({ rows, loading, selectedId, onSelect }
         className="queue-grid pay-grid"
         style={{ height: virtualizer.getTotalSize() }}
       >
-        <div role="row" aria-rowindex={1} className="queue-header" style={{ gridTemplateColumns: GRID_COLUMNS }}>
-          {COLUMNS.map((c) => (
-            <div key={c.header} role="columnheader" className={`cell${c.align === "right" ? " right" : ""}`}>
-              {c.header}
+        <div role="row" aria-rowindex={1} className="queue-header" style={{ gridTemplateColumns: gridColumns }}>
+          {columns.map((c) => (
+            <div key={c.id} role="columnheader" className={`cell${c.align === "right" ? " right" : ""}`}>
+              {c.label}
             </div>
           ))}
         </div>
@@ -138,11 +182,11 @@ export function PaymentInstructionsTable({ rows, loading, selectedId, onSelect }
               data-instruction-id={row.id}
               data-status={row.status}
               className={`queue-row${selected ? " selected" : ""}${item.index % 2 ? " odd" : ""}`}
-              style={{ gridTemplateColumns: GRID_COLUMNS, transform: `translateY(${item.start}px)` }}
+              style={{ gridTemplateColumns: gridColumns, transform: `translateY(${item.start}px)` }}
               onMouseDown={() => onSelect(row.id)}
             >
-              {COLUMNS.map((c) => (
-                <div key={c.header} role="gridcell" className={`cell${c.align === "right" ? " right" : ""}`}>
+              {columns.map((c) => (
+                <div key={c.id} role="gridcell" className={`cell${c.align === "right" ? " right" : ""}`}>
                   {c.cell(row)}
                 </div>
               ))}

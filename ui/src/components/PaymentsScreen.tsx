@@ -1,18 +1,30 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { unwrap } from "../api";
-import { commands, type InstructionFilter } from "../bindings";
+import { commands, type InstructionFilter, type InstructionRow, type PaymentRunRow } from "../bindings";
 import { useReportError } from "../errors";
 import { formatCount } from "../format";
 import { useDebouncedValue } from "../hooks/useDebouncedValue";
+import { useTableViews } from "../hooks/useTableViews";
 import { moveSelection, reconcileSelection } from "../keyboard";
-import { filterCounts, paymentKey, type PaymentKey, type PaymentsTab } from "../payments";
+import {
+  filterCounts,
+  parseInstructionViewFilters,
+  parseNoViewFilters,
+  paymentKey,
+  type InstructionViewFilters,
+  type NoViewFilters,
+  type PaymentKey,
+  type PaymentsTab,
+} from "../payments";
 import type { WorkspaceProps } from "../screenProps";
+import { exportFieldsOf, type ExportRequest } from "../tableExport";
 import { CashPanel } from "./CashPanel";
 import { useFetched } from "./PaymentData";
 import { PaymentDetail } from "./PaymentDetail";
 import { PaymentFilters } from "./PaymentFilters";
-import { PaymentInstructionsTable } from "./PaymentInstructionsTable";
-import { PaymentRunsTable } from "./PaymentRunsTable";
+import { INSTRUCTION_COLUMNS, PaymentInstructionsTable } from "./PaymentInstructionsTable";
+import { PaymentRunsTable, RUN_COLUMNS } from "./PaymentRunsTable";
+import { TableToolbar } from "./TableToolbar";
 
 export const PAYMENTS_SEARCH_DEBOUNCE_MS = 250;
 /** payment_instructions answers at most this many rows (newest first). */
@@ -36,7 +48,11 @@ interface Selection {
 }
 
 /** Treasury's workspace: payment runs, what the bank answered per instruction, and cash. */
-export function PaymentsScreen({ mirrorVersion, onOpenTrace }: WorkspaceProps) {
+/** Module-level so the runs table's views see the same (empty) filters on every render. */
+const NO_FILTERS: NoViewFilters = {};
+const ignoreApply = () => undefined;
+
+export function PaymentsScreen({ mirrorVersion, user, onOpenTrace }: WorkspaceProps) {
   const report = useReportError();
   const [tab, setTab] = useState<PaymentsTab>("runs");
   const [runId, setRunId] = useState<string | null>(null);
@@ -108,6 +124,49 @@ export function PaymentsScreen({ mirrorVersion, onOpenTrace }: WorkspaceProps) {
 
   const counts = useMemo(() => filterCounts(runs, runId), [runs, runId]);
 
+  // ----- columns, saved views, export -----
+  const runViews = useTableViews<NoViewFilters>({
+    tableId: "payments.runs",
+    userId: user.id,
+    columns: RUN_COLUMNS,
+    filters: NO_FILTERS,
+    sort: null,
+    parseFilters: parseNoViewFilters,
+    onApply: ignoreApply,
+  });
+  const instructionFilters = useMemo<InstructionViewFilters>(
+    () => ({ filter, search: searchText.trim() }),
+    [filter, searchText],
+  );
+  const applyInstructionView = useCallback((saved: InstructionViewFilters | null) => {
+    if (saved === null) return;
+    setFilter(saved.filter);
+    setSearchText(saved.search);
+  }, []);
+  const instructionViews = useTableViews<InstructionViewFilters>({
+    tableId: "payments.instructions",
+    userId: user.id,
+    columns: INSTRUCTION_COLUMNS,
+    filters: instructionFilters,
+    sort: null,
+    parseFilters: parseInstructionViewFilters,
+    onApply: applyInstructionView,
+  });
+  // Both lists arrive whole (instructions up to the backend's limit), so the loaded rows are the export.
+  const runsExport: ExportRequest<PaymentRunRow> = {
+    fileBase: "payment-runs",
+    title: "Payment runs",
+    fields: exportFieldsOf(RUN_COLUMNS, runViews.visible),
+    loadRows: () => Promise.resolve({ rows: runs, cappedAt: null }),
+  };
+  const instructionsExport: ExportRequest<InstructionRow> = {
+    fileBase: runId === null ? "payment-instructions" : `payment-instructions-${runId}`,
+    title: "Payment instructions",
+    fields: exportFieldsOf(INSTRUCTION_COLUMNS, instructionViews.visible),
+    loadRows: () =>
+      Promise.resolve({ rows, cappedAt: rows.length >= INSTRUCTIONS_LIMIT ? INSTRUCTIONS_LIMIT : null }),
+  };
+
   return (
     <div className="payments-screen" data-testid="payments-screen">
       <div className="screen-header">
@@ -136,6 +195,8 @@ export function PaymentsScreen({ mirrorVersion, onOpenTrace }: WorkspaceProps) {
       {tab === "runs" && (
         <div role="tabpanel" aria-label="Runs" className="pay-tabpanel">
           <PaymentRunsTable
+            columnIds={runViews.visible}
+            toolbar={<TableToolbar id="runs" views={runViews} exportRequest={runsExport} />}
             runs={runs}
             loading={runsState.loading}
             selectedId={runId}
@@ -166,8 +227,10 @@ export function PaymentsScreen({ mirrorVersion, onOpenTrace }: WorkspaceProps) {
             onClearRun={() => setRunId(null)}
             onSearchChange={setSearchText}
           />
+          <TableToolbar id="instructions" views={instructionViews} exportRequest={instructionsExport} />
           <div className="pay-body">
             <PaymentInstructionsTable
+              columnIds={instructionViews.visible}
               rows={rows}
               loading={instructionsState.loading}
               selectedId={selectedId}

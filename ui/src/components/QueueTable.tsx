@@ -115,6 +115,7 @@ export function QueueTable(props: Props) {
           const row = tableRows[item.index];
           if (!row) return null;
           const selected = row.id === selectedId;
+          const checked = cellContext.checked.has(row.id);
           const blocked = row.original.blockedReason;
           return (
             <div
@@ -127,8 +128,9 @@ export function QueueTable(props: Props) {
               data-invoice-number={row.original.invoiceNumber}
               data-index={item.index}
               data-blocked={blocked !== null ? "true" : undefined}
+              data-checked={checked ? "true" : undefined}
               title={blocked ?? undefined}
-              className={`queue-row${selected ? " selected" : ""}${blocked !== null ? " blocked" : ""}${item.index % 2 ? " odd" : ""}`}
+              className={`queue-row${selected ? " selected" : ""}${checked ? " checked" : ""}${blocked !== null ? " blocked" : ""}${item.index % 2 ? " odd" : ""}`}
               style={{ gridTemplateColumns, transform: `translateY(${item.start}px)` }}
               onMouseDown={() => onSelect(row.original.approvalId)}
             >

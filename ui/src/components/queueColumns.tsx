@@ -1,8 +1,10 @@
 import { createColumnHelper, type ColumnDef } from "@tanstack/react-table";
 import { bucketLabel } from "../aging";
+import { uncheckableReason } from "../approvals";
 import type { ApprovalRow, PendingAction, SortKey } from "../bindings";
 import { formatMoney, isNegative } from "../money";
 import { calendarDate, isPastDue } from "../time";
+import { DelegateBadge } from "./DelegateBadge";
 import { LockIcon } from "./icons";
 import { PendingActionBadge } from "./PendingActionBadge";
 
@@ -18,12 +20,45 @@ export interface CellContext {
   onDismiss: (row: ApprovalRow, action: PendingAction) => void;
   /** Opens the invoice trace of an AP invoice id. */
   onOpenTrace: (invoiceId: string) => void;
+  /** Approval ids checked for bulk approval. */
+  checked: ReadonlySet<string>;
+  onToggleCheck: (row: ApprovalRow) => void;
+  /** Delegations sent from this screen: action id → the delegate's name. */
+  delegations: ReadonlyMap<string, string>;
 }
 
 const column = createColumnHelper<ApprovalRow>();
 
 export function buildColumns(ctx: CellContext): ColumnDef<ApprovalRow>[] {
   return [
+    column.display({
+      id: "check",
+      header: () => <span className="appr-sr-only">Checked for bulk approval</span>,
+      meta: { width: "32px" },
+      cell: (info) => {
+        const row = info.row.original;
+        const checked = ctx.checked.has(row.approvalId);
+        const reason = uncheckableReason(row);
+        // A button with the checkbox role, not an <input>: focus on an input would turn the
+        // queue's single-key shortcuts off (keyboard.ts treats inputs as typing).
+        return (
+          <button
+            type="button"
+            role="checkbox"
+            aria-checked={checked}
+            aria-label={`Check invoice ${row.invoiceNumber} for bulk approval (x)`}
+            className={`appr-check${checked ? " checked" : ""}`}
+            data-testid="row-check"
+            disabled={reason !== null && !checked}
+            title={reason ?? "Check for bulk approval (x)"}
+            onClick={(event) => {
+              event.stopPropagation();
+              ctx.onToggleCheck(row);
+            }}
+          />
+        );
+      },
+    }),
     column.display({
       id: "supplierName",
       header: "Supplier",
@@ -133,6 +168,11 @@ export function buildColumns(ctx: CellContext): ColumnDef<ApprovalRow>[] {
       meta: { width: "minmax(180px, 1.6fr)" },
       cell: (info) => {
         const row = info.row.original;
+        const delegate = row.pendingAction ? ctx.delegations.get(row.pendingAction.actionId) : undefined;
+        if (row.pendingAction && delegate !== undefined) {
+          const action = row.pendingAction;
+          return <DelegateBadge action={action} to={delegate} onDismiss={(a) => ctx.onDismiss(row, a)} />;
+        }
         return row.pendingAction ? (
           <PendingActionBadge
             action={row.pendingAction}

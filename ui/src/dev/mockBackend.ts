@@ -13,6 +13,7 @@ import type {
   AgingBucket,
   AgingSummary,
   ApprovalRow,
+  BulkResult,
   CommandError,
   Decision,
   DemoFaults,
@@ -22,6 +23,7 @@ import type {
   QueueFilter,
   QueuePage,
   QueuePageRequest,
+  RunApproval,
   Session,
   SyncStatus,
   User,
@@ -170,13 +172,56 @@ function strip(row: MockRow, userId: string): ApprovalRow {
     blockedReason:
       submittedBy === userId
         ? "segregation of duties: you created this invoice, so someone else must approve it"
-        : null,
+        : limitRefusal(userId, row.minor, row.amount.currency, row.amount.amount),
   };
+}
+
+/** A draft payment run at the treasury, as runs_to_approve shows it before per-user refusals. */
+export interface MockRun extends Omit<RunApproval, "refusals"> {
+  /** The total in minor units, for the limit check only. */
+  minor: number;
+  /** Users who changed a payee's bank details in this run shortly before. */
+  bankChangedBy: string[];
+}
+
+// Per-user approval limits and the bulk limit (as in approvals.json), in minor units per currency.
+const LIMITS: Record<string, Record<string, number>> = { "u-dana": { EUR: 4_500_000 } };
+const BULK_MAX: Record<string, number> = { EUR: 500_000, USD: 500_000, JPY: 500_000 };
+
+function limitRefusal(userId: string, minor: number, currency: string, amount: string): string | null {
+  const max = LIMITS[userId]?.[currency];
+  if (max === undefined || minor <= max) return null;
+  const limit = decimalFromMinor(max, currency === "JPY" ? 0 : 2);
+  return `${amount} ${currency} is over your approval limit of ${limit} ${currency}; it needs someone with a higher limit`;
+}
+
+function seedRuns(): MockRun[] {
+  const run = (id: string, entity: string, createdBy: string, minor: number, currency: string, instructions: number) => ({
+    id, entity, valueDate: isoDay(Date.now(), 2), createdBy, instructions, minor, pending: null,
+    total: { amount: decimalFromMinor(minor, currency === "JPY" ? 0 : 2), currency }, bankChangedBy: [] as string[],
+  });
+  return [
+    run("PR-DE01-0042", "DE01", "u-tess", 4_125_000, "EUR", 12),
+    run("PR-US01-0017", "US01", "u-dana", 912_040, "USD", 4),
+    { ...run("PR-DE01-0043", "DE01", "u-tess", 18_240_000, "EUR", 31), bankChangedBy: ["u-marco"] },
+  ];
+}
+
+function runRefusals(run: MockRun, userId: string): string[] {
+  const why: string[] = [];
+  if (run.createdBy === userId) why.push("segregation of duties: you prepared this run, so someone else must approve it");
+  const overLimit = limitRefusal(userId, run.minor, run.total.currency, run.total.amount);
+  if (overLimit) why.push(overLimit);
+  if (run.bankChangedBy.includes(userId)) {
+    why.push("segregation of duties: you changed SUP-GLOBEX's bank details on 2024-05-01, within 30 days of this payment");
+  }
+  return why;
 }
 
 export interface MockBackend {
   calls: { cmd: string; args: unknown }[];
   rows: MockRow[];
+  runs: MockRun[];
   status: SyncStatus;
   health: MockHealth;
   recon: MockRecon;
@@ -236,6 +281,7 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
   const health = createMockHealth();
   const recon = createMockRecon();
   const otherOutbox = seedOutbox(Date.now());
+  const runs = seedRuns();
 
   const changed = (reason: string) => {
     status.pendingActions = rows.filter(
@@ -356,6 +402,8 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
     if (row.pendingAction && row.pendingAction.status !== "refused") {
       fail("conflict", `Invoice ${row.invoiceNumber} already has a decision on its way.`);
     }
+    const overLimit = limitRefusal(user.id, row.minor, row.amount.currency, row.amount.amount);
+    if (decision === "approve" && overLimit) fail("forbidden", overLimit);
     if (decision === "reject" && !reason?.trim()) fail("invalidInput", "A reason is required to reject.");
     const action: PendingAction = {
       actionId: `act-${++actionSeq}`,
@@ -371,6 +419,72 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
     changed("action-queued");
     deliver(row, action);
     return action;
+  };
+
+  /** Hands a step on (as engine::delegate_step): queued like a decision; once delivered it leaves this queue. */
+  const delegateStep = (approvalId: string, to: string, reason: string | null): string => {
+    const row = rows.find((r) => r.approvalId === approvalId) ?? fail("notFound", `approval ${approvalId}`);
+    if (to === user.id) fail("invalidInput", "delegate to someone else");
+    if (!USERS.some((u) => u.id === to && u.roles.includes("approver"))) fail("invalidInput", `${to} is not an approver`);
+    if (row.submittedBy === to) {
+      fail("forbidden", `${to} cannot take it: segregation of duties: you created this invoice, so someone else must approve it`);
+    }
+    if (row.pendingAction && row.pendingAction.status !== "refused") {
+      fail("conflict", `Invoice ${row.invoiceNumber} already has an action on its way.`);
+    }
+    const action: PendingAction = {
+      actionId: `act-${++actionSeq}`, decision: "approve", status: "queued", reason: reason?.trim() || null,
+      sourceMessage: null, queuedAt: new Date().toISOString(), attempts: 0,
+    };
+    row.pendingAction = action;
+    row.decidedBy = user.id;
+    changed("action-queued");
+    if (deliveryMs > 0) {
+      window.setTimeout(() => {
+        rows.splice(rows.indexOf(row), 1);
+        changed("action-delivered");
+      }, deliveryMs * 2);
+    }
+    return action.actionId;
+  };
+
+  /** Bulk approval (as engine::approve_bulk): the bulk limit, then every control of a single approval, per item. */
+  const approveBulk = (ids: string[]): BulkResult[] => {
+    if (ids.length === 0 || ids.length > 200) fail("invalidInput", "bulk approval takes 1 to 200 steps");
+    return ids.map((approvalId) => {
+      const row = rows.find((r) => r.approvalId === approvalId);
+      const currency = row?.amount.currency ?? "";
+      const max = BULK_MAX[currency];
+      let refusal: string | null = null;
+      if (!row) refusal = `not found: approval ${approvalId}`;
+      else if (max === undefined) refusal = `bulk approval is not allowed for ${currency}`;
+      else if (row.minor > max) {
+        const limit = decimalFromMinor(max, currency === "JPY" ? 0 : 2);
+        refusal = `${row.amount.amount} ${currency} is over the bulk approval limit of ${limit} ${currency}; open it and approve it on its own`;
+      }
+      if (refusal !== null) return { approvalId, actionId: null, refusal };
+      try {
+        return { approvalId, actionId: decide(approvalId, "approve", null).actionId, refusal: null };
+      } catch (error) {
+        return { approvalId, actionId: null, refusal: (error as CommandError).message };
+      }
+    });
+  };
+
+  const approveRun = (runId: string): string => {
+    const run = runs.find((r) => r.id === runId) ?? fail("notFound", `payment run ${runId}`);
+    const first = runRefusals(run, user.id)[0];
+    if (first !== undefined) fail("forbidden", first);
+    const actionId = `act-${++actionSeq}`;
+    run.pending = "queued";
+    changed("action-queued");
+    if (deliveryMs > 0) {
+      window.setTimeout(() => {
+        runs.splice(runs.indexOf(run), 1); // approved: no longer a draft
+        changed("action-delivered");
+      }, deliveryMs * 2);
+    }
+    return actionId;
   };
 
   mockIPC(
@@ -396,6 +510,17 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
           return summary(a.filter as QueueFilter);
         case "decide":
           return decide(a.approvalId as string, a.decision as Decision, a.reason as string | null);
+        case "delegate_step":
+          return delegateStep(a.approvalId as string, a.to as string, a.reason as string | null);
+        case "approve_bulk":
+          return approveBulk(a.approvalIds as string[]);
+        case "runs_to_approve":
+          return runs.map((run): RunApproval => {
+            const { bankChangedBy: _b, minor: _m, ...view } = run;
+            return { ...view, refusals: runRefusals(run, user.id) };
+          });
+        case "approve_payment_run":
+          return approveRun(a.runId as string);
         case "dismiss_action": {
           const row = rows.find((r) => r.pendingAction?.actionId === a.actionId);
           if (!row) fail("notFound", "Action not found");
@@ -452,5 +577,5 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
     }, syncEveryMs);
   }
 
-  return { calls, rows, status, health, recon };
+  return { calls, rows, runs, status, health, recon };
 }
