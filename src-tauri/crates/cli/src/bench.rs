@@ -57,17 +57,17 @@ fn fmt(v: f64) -> String {
     }
 }
 
-fn millis(d: Duration) -> f64 {
+pub(crate) fn millis(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn p95(mut samples: Vec<Duration>) -> f64 {
+pub(crate) fn p95(mut samples: Vec<Duration>) -> f64 {
     samples.sort();
     let idx = ((samples.len() as f64) * 0.95).ceil() as usize;
     millis(samples[idx.saturating_sub(1).min(samples.len() - 1)])
 }
 
-fn peak_rss_mb() -> f64 {
+pub(crate) fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
@@ -144,6 +144,41 @@ async fn dlt_figures(figures: &mut Figures, python: &Path, base_url: &str, key: 
     figures.add("dlt_records", records, "rec");
     figures.add("dlt_records_per_s", peer, "rec/s");
     figures.add("sync_vs_dlt_ratio", ours_per_s / peer, "x");
+    Ok(())
+}
+
+/// Runs `ctower ARGS…` and adds every `name: value unit` line it prints.
+async fn child_figures(figures: &mut Figures, args: &[&str]) -> Result<()> {
+    let child = tokio::process::Command::new(std::env::current_exe()?)
+        .args(args)
+        .output()
+        .await?;
+    if !child.status.success() {
+        anyhow::bail!(
+            "the {} benchmark failed: {}",
+            args[0],
+            String::from_utf8_lossy(&child.stderr)
+        );
+    }
+    for line in String::from_utf8_lossy(&child.stdout).lines() {
+        let parsed = line.split_once(": ").and_then(|(name, rest)| {
+            let (value, unit) = rest.split_once(' ')?;
+            Some((name, value.parse::<f64>().ok()?, unit))
+        });
+        if let Some((name, value, unit)) = parsed {
+            let unit = match unit {
+                "s" => "s",
+                "ms" => "ms",
+                "MB" => "MB",
+                "%" => "%",
+                "lines" => "lines",
+                "rec" => "rec",
+                "exceptions" => "exceptions",
+                _ => "entries",
+            };
+            figures.add(name, value, unit);
+        }
+    }
     Ok(())
 }
 
@@ -272,37 +307,11 @@ pub async fn run(size: Size, out: &Path, dlt_python: Option<&Path>) -> Result<()
     drop(sandbox);
     drop(engine);
     store.close().await;
-    // Matching runs in its own process so its peak memory is its own, not the sync's.
+    // Matching and the workspaces run in processes of their own, so each peak memory is its own.
     let lines = if matches!(size, Size::L) { 1_000_000 } else { 20_000 };
-    let child = tokio::process::Command::new(std::env::current_exe()?)
-        .args(["bench-recon", "--lines", &lines.to_string()])
-        .output()
-        .await?;
-    if !child.status.success() {
-        anyhow::bail!(
-            "the matching benchmark failed: {}",
-            String::from_utf8_lossy(&child.stderr)
-        );
-    }
-    for line in String::from_utf8_lossy(&child.stdout).lines() {
-        let parsed = line.split_once(": ").and_then(|(name, rest)| {
-            let (value, unit) = rest.split_once(' ')?;
-            Some((name, value.parse::<f64>().ok()?, unit))
-        });
-        if let Some((name, value, unit)) = parsed {
-            figures.add(
-                name,
-                value,
-                match unit {
-                    "s" => "s",
-                    "MB" => "MB",
-                    "%" => "%",
-                    "lines" => "lines",
-                    _ => "entries",
-                },
-            );
-        }
-    }
+    child_figures(&mut figures, &["bench-recon", "--lines", &lines.to_string()]).await?;
+    let size_arg = if matches!(size, Size::L) { "l" } else { "demo" };
+    child_figures(&mut figures, &["bench-workspaces", "--size", size_arg]).await?;
 
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent)?;

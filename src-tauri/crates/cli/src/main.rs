@@ -3,6 +3,7 @@
 mod audit;
 mod bank;
 mod bench;
+mod bench_workspaces;
 mod ops;
 mod recon;
 
@@ -96,6 +97,12 @@ enum Command {
     BenchRecon {
         #[arg(long, default_value_t = 1_000_000)]
         lines: usize,
+    },
+    /// The role workspaces' part of `bench`, in a process of its own (run by `bench`).
+    #[command(hide = true)]
+    BenchWorkspaces {
+        #[arg(long, default_value = "demo")]
+        size: Size,
     },
     /// Check the audit trail: every event present, unedited and in order.
     Audit {
@@ -268,6 +275,7 @@ async fn run() -> Result<()> {
             sync_once(&db_path(&cli.db)).await
         }
         Command::BenchRecon { lines } => bench::recon_only(lines),
+        Command::BenchWorkspaces { size } => bench_workspaces::run(size).await,
         Command::Bench { size, out, dlt_python } => bench::run(size, &out, dlt_python.as_deref()).await,
         Command::Bank { command } => bank::run(command),
         Command::Recon { command } => recon::run(command),

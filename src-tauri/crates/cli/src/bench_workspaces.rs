@@ -1,0 +1,193 @@
+//! `ctower bench-workspaces`: the role workspaces' figures on the whole estate (AP, two ERPs,
+//! treasury) synced into a real SQLite mirror: the exception derivation (full, and after a
+//! 1,000-record delta), the first page of the exception queue under each filter and sort, the
+//! exception summary, the close board with its plan and burndown, the payment instructions
+//! under each filter, and the cash position. Runs in its own process (its memory is its own).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use connect::{ConnectError, SecretStore};
+use sandbox::{Estate, SandboxConfig, Size};
+use store::connections::Connection;
+use store::exceptions::{Filter, Request, SortKey};
+use store::payment_instructions::Which;
+use store::Store;
+use sync::Engine;
+
+use crate::bench::{millis, p95, peak_rss_mb};
+
+/// Each system's key, in memory: the bench measures the workspaces, not the keyring.
+#[derive(Default)]
+struct Keys(Mutex<HashMap<String, String>>);
+
+impl SecretStore for Keys {
+    fn get(&self, name: &str) -> Result<String, ConnectError> {
+        let keys = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        keys.get(name)
+            .cloned()
+            .ok_or_else(|| ConnectError::SecretMissing { name: name.into() })
+    }
+    fn set(&self, name: &str, value: &str) -> Result<(), ConnectError> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.into(), value.into());
+        Ok(())
+    }
+    fn delete(&self, name: &str) -> Result<(), ConnectError> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(name);
+        Ok(())
+    }
+}
+
+fn line(name: &str, value: f64, unit: &str) {
+    println!("{name}: {value:.2} {unit}");
+}
+
+pub async fn run(size: Size) -> Result<()> {
+    let now = chrono::Utc::now();
+    let t = Instant::now();
+    let estate = Estate::start(
+        SandboxConfig {
+            seed: 42,
+            size,
+            api_key: format!("sk-bench-{}", std::process::id()),
+            now,
+        },
+        [127, 0, 0, 1].into(),
+        0,
+    )
+    .await?;
+    line("estate_generate_s", t.elapsed().as_secs_f64(), "s");
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(&dir.path().join("workspaces.db")).await?;
+    let keys = Arc::new(Keys::default());
+    for s in estate.systems() {
+        keys.set(&s.id, &s.secret)?;
+        store::connections::save(
+            &store,
+            &Connection {
+                id: s.id.clone(),
+                kind: s.kind.as_str().into(),
+                name: s.name.clone(),
+                base_url: s.base_url.clone(),
+                secret_ref: s.id.clone(),
+                client_id: s.client_id.clone(),
+                sync_every_secs: 0,
+            },
+        )
+        .await?;
+    }
+    let engine = Engine::new(store.clone(), keys).with_page_size(1000);
+    let t = Instant::now();
+    let reports = engine.sync_all().await?;
+    let records: i64 = reports.iter().map(|r| r.outcome.records).sum();
+    line("estate_sync_records", records as f64, "rec");
+    line("estate_sync_s", t.elapsed().as_secs_f64(), "s");
+
+    let t = Instant::now();
+    let full = engine.derive_exceptions(now).await?;
+    line("exceptions_full_derivation_ms", millis(t.elapsed()), "ms");
+    line("exceptions_open", full.open as f64, "exceptions");
+
+    // 1,000 changed records at the sources, synced, then the exceptions re-derived.
+    let posted = store::source_records::ids(&store, "erp-a", "posted_invoices").await?;
+    for id in posted.iter().take(1000) {
+        estate.change("erp-a", "posted_invoices", id, |_| {});
+    }
+    let t = Instant::now();
+    engine.sync_all().await?;
+    let synced = t.elapsed();
+    engine.derive_exceptions(now).await?;
+    line("delta_sync_1000_with_exceptions_ms", millis(t.elapsed()), "ms");
+    line("delta_sync_1000_sync_only_ms", millis(synced), "ms");
+
+    let queues = [None, Some("ap_clerk"), Some("treasury_analyst"), Some("controller")];
+    let kinds = [None, Some("price_variance"), Some("bank_rejection")];
+    let sorts = [SortKey::Since, SortKey::Amount, SortKey::Severity, SortKey::SlaDue];
+    let mut samples = Vec::new();
+    for queue in queues {
+        for kind in kinds {
+            for sort in sorts {
+                for descending in [false, true] {
+                    let req = Request {
+                        filter: Filter {
+                            queue: queue.map(str::to_string),
+                            kind: kind.map(str::to_string),
+                            ..Default::default()
+                        },
+                        sort,
+                        descending,
+                        after: None,
+                        limit: 50,
+                        now,
+                    };
+                    let t = Instant::now();
+                    store::exceptions::page(&store, &req).await?;
+                    samples.push(t.elapsed());
+                }
+            }
+        }
+    }
+    line("exception_queue_first_page_p95_ms", p95(samples), "ms");
+    let mut samples = Vec::new();
+    for queue in queues {
+        for _ in 0..5 {
+            let t = Instant::now();
+            store::exceptions::summary(&store, queue, now).await?;
+            samples.push(t.elapsed());
+        }
+    }
+    line("exception_summary_p95_ms", p95(samples), "ms");
+
+    let periods = store::close_tasks::periods(&store).await?;
+    let mut samples = Vec::new();
+    for (entity, period, _) in periods.iter().rev().take(12) {
+        let t = Instant::now();
+        sync::close_board::board(&store, Some(entity), Some(period), now).await?;
+        samples.push(t.elapsed());
+    }
+    line("close_board_with_plan_and_burndown_p95_ms", p95(samples), "ms");
+
+    let mut samples = Vec::new();
+    for which in [
+        Which::All,
+        Which::Status("RJCT".into()),
+        Which::Status("ACSC".into()),
+        Which::InFlight,
+    ] {
+        for _ in 0..5 {
+            let t = Instant::now();
+            store::payment_instructions::recent(&store, &which, 50).await?;
+            samples.push(t.elapsed());
+        }
+    }
+    line("payment_instructions_first_page_p95_ms", p95(samples), "ms");
+    let run = store::payment_instructions::recent(&store, &Which::All, 1)
+        .await?
+        .into_iter()
+        .next()
+        .map(|(_, i)| i.run_id)
+        .context("no payment instructions")?;
+    let mut samples = Vec::new();
+    for _ in 0..10 {
+        let t = Instant::now();
+        store::payment_instructions::of_run(&store, &run).await?;
+        store::payment_instructions::counts(&store, std::slice::from_ref(&run)).await?;
+        samples.push(t.elapsed());
+    }
+    line("payment_run_drilldown_p95_ms", p95(samples), "ms");
+    let mut samples = Vec::new();
+    for _ in 0..10 {
+        let t = Instant::now();
+        store::source_records::list(&store, "balances").await?;
+        samples.push(t.elapsed());
+    }
+    line("cash_position_p95_ms", p95(samples), "ms");
+    line("workspaces_peak_rss_mb", peak_rss_mb(), "MB");
+    store.close().await;
+    Ok(())
+}
