@@ -113,3 +113,44 @@ async fn load(store: &Store, only: Option<(&str, &str)>) -> Result<Vec<Approval>
         })
         .collect()
 }
+
+/// A pending step past its SLA, with who keyed and coded the invoice (for segregation of duties).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overdue {
+    pub connection_id: String,
+    pub approval_id: String,
+    pub approver_id: String,
+    pub source_version: i64,
+    pub age_business_days: i64,
+    pub created_by: Option<String>,
+    pub coded_by: Option<String>,
+}
+
+/// Pending steps older than `sla` business days on their entity's calendar, oldest first.
+pub async fn overdue(store: &Store, sla: i64, limit: i64) -> Result<Vec<Overdue>> {
+    let rows = sqlx::query!(
+        r#"SELECT a.connection_id, a.external_id, a.approver_id, a.source_version,
+                  (e.today_ordinal - a.assigned_ordinal) AS "age!: i64", i.created_by, i.coded_by
+           FROM approvals a
+           JOIN legal_entities e ON e.connection_id = a.connection_id AND e.code = a.entity_code
+           JOIN invoices i ON i.connection_id = a.connection_id AND i.external_id = a.invoice_external_id
+           WHERE a.status = 'pending' AND (e.today_ordinal - a.assigned_ordinal) > ?1
+           ORDER BY a.assigned_ordinal LIMIT ?2"#,
+        sla,
+        limit
+    )
+    .fetch_all(store.reader())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Overdue {
+            connection_id: r.connection_id,
+            approval_id: r.external_id,
+            approver_id: r.approver_id,
+            source_version: r.source_version,
+            age_business_days: r.age,
+            created_by: r.created_by,
+            coded_by: r.coded_by,
+        })
+        .collect())
+}

@@ -232,3 +232,70 @@ impl Engine {
         Ok(why)
     }
 }
+
+/// The most escalations one pass queues: a large backlog moves over several passes.
+const ESCALATIONS_PER_PASS: i64 = 200;
+
+impl Engine {
+    /// Hands every pending step older than the policy's SLA to its escalation approver (on the
+    /// absent approver's behalf), unless that person keyed or coded the invoice or something is
+    /// already on its way for the step. Returns how many were queued.
+    pub async fn escalate_overdue(&self) -> Result<usize, SyncError> {
+        let Some(to) = self.approval_policy.escalate_to.clone() else {
+            return Ok(0);
+        };
+        let span = info_span!("escalate_overdue", to = %to);
+        async move {
+            let mut queued = 0;
+            let overdue = store::approvals::overdue(
+                &self.store,
+                self.approval_policy.sla_business_days,
+                ESCALATIONS_PER_PASS,
+            )
+            .await?;
+            for o in overdue {
+                if o.approver_id == to
+                    || [&o.created_by, &o.coded_by]
+                        .iter()
+                        .any(|p| p.as_deref() == Some(to.as_str()))
+                {
+                    continue;
+                }
+                if store::outbox::latest_for(&self.store, &o.connection_id, &o.approval_id)
+                    .await?
+                    .is_some_and(|a| !matches!(a.status, store::outbox::ActionStatus::Delivered))
+                {
+                    continue;
+                }
+                let why = format!(
+                    "escalated: waiting {} business days, over the {}-day SLA",
+                    o.age_business_days, self.approval_policy.sla_business_days
+                );
+                store::outbox::enqueue(
+                    &self.store,
+                    &NewAction {
+                        connection_id: o.connection_id.clone(),
+                        kind: APPROVAL_DECISION.into(),
+                        target_external_id: o.approval_id.clone(),
+                        payload: json!({
+                            "decision": "delegate", "delegate_to": to, "comment": why,
+                            "actor_id": crate::SIGNAL_ACTOR, "on_behalf_of": o.approver_id,
+                        }),
+                        if_match: Some(o.source_version),
+                        actor_id: crate::SIGNAL_ACTOR.into(),
+                        before: Some(json!({ "approver": o.approver_id, "age_business_days": o.age_business_days })),
+                    },
+                    Utc::now(),
+                )
+                .await?;
+                queued += 1;
+            }
+            if queued > 0 {
+                info!(queued, "overdue approvals escalated");
+            }
+            Ok(queued)
+        }
+        .instrument(span)
+        .await
+    }
+}

@@ -76,6 +76,11 @@ pub async fn run(
         }
         if moved || last_derived.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
             last_derived = Some(std::time::Instant::now());
+            match engine.escalate_overdue().await {
+                Ok(n) if n > 0 => wake.notify_one(),
+                Ok(_) => {}
+                Err(e) => warn!(error = %e, "overdue approvals could not be escalated"),
+            }
             match engine.complete_close_tasks_by_signal().await {
                 Ok(n) if n > 0 => wake.notify_one(),
                 Ok(_) => {}

@@ -257,3 +257,38 @@ async fn a_payment_run_is_not_approved_by_its_preparer_or_whoever_changed_a_paye
     };
     assert_ne!(after.status, "draft");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn steps_past_the_sla_escalate_to_the_named_approver_once() {
+    let mut s = setup(3, 300).await;
+    s.engine.sync_all().await.unwrap();
+    let to = approver_not(&s, &[]);
+    s.engine = s.engine.clone().with_approval_policy(ApprovalPolicy {
+        sla_business_days: 10,
+        escalate_to: Some(to.clone()),
+        ..ApprovalPolicy::default()
+    });
+    let overdue = store::approvals::overdue(&s.store, 10, 1000).await.unwrap();
+    assert!(!overdue.is_empty());
+    let queued = s.engine.escalate_overdue().await.unwrap();
+    // The escalation approver's own steps and invoices they keyed or coded stay where they are.
+    let eligible = overdue
+        .iter()
+        .filter(|o| o.approver_id != to && o.created_by.as_deref() != Some(&to) && o.coded_by.as_deref() != Some(&to))
+        .count();
+    assert_eq!(queued, eligible.min(200));
+    // Asked again before delivery: nothing twice.
+    assert_eq!(s.engine.escalate_overdue().await.unwrap(), 0);
+    let d = s.engine.deliver_outbox().await.unwrap();
+    assert_eq!(d.delivered, queued, "{d:?}");
+    let moved = overdue
+        .iter()
+        .find(|o| o.approver_id != to && o.created_by.as_deref() != Some(&to) && o.coded_by.as_deref() != Some(&to))
+        .unwrap();
+    let now = step(&s, &moved.approval_id);
+    assert_eq!(
+        (now.status.as_str(), now.approver_id.as_str()),
+        ("pending", to.as_str())
+    );
+    assert!(now.comment.unwrap_or_default().contains("escalated"));
+}
