@@ -1,6 +1,7 @@
 //! The desktop shell: boots the workspace, exposes commands and events to the UI. Thin on
 //! purpose; the product lives in the crates under `crates/`.
 
+mod breaches;
 mod commands;
 pub mod dto;
 pub mod error;
@@ -105,6 +106,7 @@ pub fn run() {
         .init();
     let builder = specta_builder();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .manage(AppState {
             workspace: OnceLock::new(),
@@ -126,6 +128,7 @@ pub fn run() {
             }
             let state = app.state::<AppState>();
             let _ = state.workspace.set(booted);
+            breaches::watch(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!());

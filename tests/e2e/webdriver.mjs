@@ -303,3 +303,51 @@ async function stopChild(child, { group, graceMs = 3_000 }) {
   const hardDeadline = Date.now() + 2_000;
   while (alive() && Date.now() < hardDeadline) await sleep(50);
 }
+
+// ----- page helpers -----
+
+/** textContent (trimmed) of the first element matching `css`, or null. */
+export function textOf(session, css) {
+  return session.execute("const el = document.querySelector(arguments[0]); return el ? el.textContent.trim() : null;", css);
+}
+
+/**
+ * Picks `value` in the <select> with data-testid `testid` as a choice from its list does (input and
+ * change events, which React listens to), leaves the control, and waits until it shows the value.
+ */
+export async function selectOption(session, testid, value) {
+  const found = await session.execute(
+    `const [testid, value] = arguments;
+     const el = document.querySelector('[data-testid="' + testid + '"]');
+     if (!el || el.tagName !== "SELECT" || ![...el.options].some((o) => o.value === value)) return false;
+     el.focus();
+     Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, "value").set.call(el, value);
+     el.dispatchEvent(new Event("input", { bubbles: true }));
+     el.dispatchEvent(new Event("change", { bubbles: true }));
+     el.blur();
+     return true;`,
+    testid,
+    value,
+  );
+  if (!found) throw new Error(`no <select data-testid="${testid}"> with an option "${value}"`);
+  await waitFor(`select ${testid} to show "${value}"`, () =>
+    session.execute(`return document.querySelector('[data-testid="${testid}"]')?.value === arguments[0];`, value),
+  );
+}
+
+/** Blurs the focused element: single-key shortcuts are ignored while a form control has focus. */
+export function blurFocus(session) {
+  return session.execute(
+    "if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();",
+  );
+}
+
+/** Calls a Tauri command from the page, the way the UI does. Resolves to { ok } or { err }. */
+export function invokeCommand(session, command, args = {}) {
+  return session.executeAsync(
+    `const [command, args, done] = arguments;
+     window.__TAURI_INTERNALS__.invoke(command, args).then((ok) => done({ ok }), (err) => done({ err }));`,
+    command,
+    args,
+  );
+}

@@ -184,3 +184,13 @@ describe("isBreached and kindLabel", () => {
     ).toBe("Missing PO");
   });
 });
+
+describe("links to one exception", () => {
+  it("reads the exception id from #/exceptions/<id>", async () => {
+    const { exceptionIdFromHash } = await import("./exceptions");
+    expect(exceptionIdFromHash("#/exceptions/bank_rejection%3Atreasury%3API-1")).toBe("bank_rejection:treasury:PI-1");
+    expect(exceptionIdFromHash("#/exceptions")).toBeNull();
+    expect(exceptionIdFromHash("#/exceptions/%E0%A4%A")).toBeNull();
+    expect(exceptionIdFromHash("#/payments/x")).toBeNull();
+  });
+});

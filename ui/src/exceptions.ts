@@ -303,3 +303,14 @@ export function exceptionCommandForKey(event: KeyLike): ExceptionKeyCommand | nu
   if (event.repeat && command !== "next" && command !== "prev") return null;
   return command;
 }
+
+/** The exception a link names (`#/exceptions/<id>`, from the Payments screen or the trace), if any. */
+export function exceptionIdFromHash(hash: string): string | null {
+  const m = /^#\/exceptions\/(.+)$/.exec(hash);
+  if (!m?.[1]) return null;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return null;
+  }
+}

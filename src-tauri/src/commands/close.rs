@@ -70,9 +70,12 @@ pub async fn close_board(
                     source_message: a.source_message.or(a.last_error),
                 })
             });
+        let open = domain::close::open_dependencies(t, |id| {
+            rows.iter().find(|(_, x)| x.id == id).map(|(_, x)| x.status.as_str())
+        });
         let moves = MOVES
             .iter()
-            .filter(|to| domain::close::authorize(&me, &roles, t, to, Some("-")).is_ok())
+            .filter(|to| domain::close::authorize(&me, &roles, t, to, Some("-"), &open).is_ok())
             .map(|s| s.to_string())
             .collect();
         out.push(CloseTaskRow {

@@ -6,6 +6,7 @@ import {
   ACTION_INFO,
   actionInFlight,
   defaultFilter,
+  exceptionIdFromHash,
   exceptionSortOf,
   needsDialog,
   outcomeMessage,
@@ -68,8 +69,10 @@ export function ExceptionsScreen({ mirrorVersion, user, users, onOpenTrace }: Wo
   const lastVisit = useLastVisit(user.id);
   const now = useNow(CLOCK_MS);
 
+  // Opened from a link to one exception: show it, whoever's queue it is in.
+  const [linked] = useState(() => exceptionIdFromHash(window.location.hash));
   const [base, setBase] = useState<BaseFilter>(() => {
-    const { search: _search, ...rest } = defaultFilter(ownQueue);
+    const { search: _search, ...rest } = defaultFilter(linked ? null : ownQueue);
     return rest;
   });
   const [searchText, setSearchText] = useState("");
@@ -142,7 +145,7 @@ export function ExceptionsScreen({ mirrorVersion, user, users, onOpenTrace }: Wo
 
   // The open detail is pinned to its exception (not to a list position), so an
   // exception that leaves the list after an action still shows what happened to it.
-  const [openId, setOpenId] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(linked);
   const select = useCallback(
     (id: string | null) => {
       setSelection({ id, index: id === null ? 0 : Math.max(0, ids.indexOf(id)), filterKey });

@@ -16,6 +16,8 @@ pub enum CloseRefusal {
     OwnWork(String),
     #[error("sending a task back needs a note saying why")]
     NoteRequired,
+    #[error("{} must be reviewed first", .0.join(", "))]
+    WaitingOn(Vec<String>),
 }
 
 /// Whether the flow allows `from` → `to`.
@@ -35,13 +37,24 @@ pub fn completes_by_signal(task: &CloseTask, signal: &str) -> bool {
     task.signal.as_deref() == Some(signal) && task.status != "reviewed"
 }
 
-/// Checks `actor` (with `roles`) may move `task` to `to`.
+/// The dependencies of `task` not reviewed yet, by the status `status_of` finds for each id.
+pub fn open_dependencies<'a>(task: &CloseTask, status_of: impl Fn(&str) -> Option<&'a str>) -> Vec<String> {
+    task.depends_on
+        .iter()
+        .filter(|d| status_of(d) != Some("reviewed"))
+        .cloned()
+        .collect()
+}
+
+/// Checks `actor` (with `roles`) may move `task` to `to`. Work may start while dependencies are
+/// open (`open_dependencies`), but it is submitted and reviewed only after they are reviewed.
 pub fn authorize(
     actor: &str,
     roles: &[Role],
     task: &CloseTask,
     to: &str,
     note: Option<&str>,
+    open_dependencies: &[String],
 ) -> Result<(), CloseRefusal> {
     if !allowed(&task.status, to) {
         return Err(CloseRefusal::Transition {
@@ -62,6 +75,9 @@ pub fn authorize(
             reviewer: task.reviewer.clone(),
         }),
         "sent_back" if note.map(str::trim).unwrap_or_default().is_empty() => Err(CloseRefusal::NoteRequired),
+        "submitted" | "reviewed" if !open_dependencies.is_empty() => {
+            Err(CloseRefusal::WaitingOn(open_dependencies.to_vec()))
+        }
         _ => Ok(()),
     }
 }
@@ -138,8 +154,41 @@ mod tests {
             ("U007", &clerk, "sent_back", Some("U007"), "submitted", None, true),
         ];
         for (actor, roles, from, submitted, to, note, ok) in cases {
-            let got = authorize(actor, roles, &task(from, *submitted), to, *note);
+            let got = authorize(actor, roles, &task(from, *submitted), to, *note, &[]);
             assert_eq!(got.is_ok(), *ok, "{actor} {from}->{to}: {got:?}");
         }
+    }
+
+    #[test]
+    fn work_starts_before_its_dependencies_are_done_but_is_finished_after() {
+        let mut t = task("not_started", None);
+        t.depends_on = vec!["CT-A".into(), "CT-B".into()];
+        let status = |id: &str| match id {
+            "CT-A" => Some("reviewed"),
+            "CT-B" => Some("submitted"),
+            _ => None,
+        };
+        let open = open_dependencies(&t, status);
+        assert_eq!(open, ["CT-B"]);
+        let controller = [Role::Controller];
+        assert!(authorize("U001", &controller, &t, "in_progress", None, &open).is_ok());
+        assert_eq!(
+            authorize("U001", &controller, &t, "submitted", None, &open),
+            Err(CloseRefusal::WaitingOn(vec!["CT-B".into()]))
+        );
+        let mut submitted = task("submitted", Some("U007"));
+        submitted.depends_on = t.depends_on.clone();
+        assert!(authorize("U001", &controller, &submitted, "reviewed", None, &open).is_err());
+        // Sending back stays possible: it is how a reviewer stops work that went ahead too early.
+        assert!(authorize(
+            "U001",
+            &controller,
+            &submitted,
+            "sent_back",
+            Some("wait for the IC"),
+            &open
+        )
+        .is_ok());
+        assert!(authorize("U001", &controller, &submitted, "reviewed", None, &[]).is_ok());
     }
 }

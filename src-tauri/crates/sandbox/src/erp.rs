@@ -362,10 +362,27 @@ async fn patch_entity(
                 }
                 _ => false,
             };
+            // The close module finishes a task only after the tasks it depends on.
+            let waiting: Vec<String> = match s.current("close_tasks", &key) {
+                Ok(Document::CloseTask(task)) => task
+                    .depends_on
+                    .iter()
+                    .filter(|d| !matches!(s.current("close_tasks", d), Ok(Document::CloseTask(x)) if x.status == "reviewed"))
+                    .cloned()
+                    .collect(),
+                _ => vec![],
+            };
             let check = |d: &Document| {
                 let Document::CloseTask(task) = d else { return Ok(()) };
                 if by_signal {
                     return Ok(());
+                }
+                if matches!(req.status.as_str(), "submitted" | "reviewed") && !waiting.is_empty() {
+                    return Err(refusal(
+                        StatusCode::CONFLICT,
+                        "dependencies_open",
+                        format!("{} must be reviewed first", waiting.join(", ")),
+                    ));
                 }
                 if !domain::close::allowed(&task.status, &req.status) {
                     return Err(refusal(

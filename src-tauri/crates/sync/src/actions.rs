@@ -182,7 +182,11 @@ impl Engine {
                 .find(|u| u.id == actor_id)
                 .map(|u| u.roles)
                 .unwrap_or_default();
-            domain::close::authorize(actor_id, &roles, &task, to, note)
+            let period = store::close_tasks::of_period(&self.store, &task.company_code, &task.period).await?;
+            let open = domain::close::open_dependencies(&task, |id| {
+                period.iter().find(|(_, t)| t.id == id).map(|(_, t)| t.status.as_str())
+            });
+            domain::close::authorize(actor_id, &roles, &task, to, note, &open)
                 .map_err(|e| SyncError::Forbidden(e.to_string()))?;
             let note = note.map(str::trim).filter(|n| !n.is_empty());
             let action = store::outbox::enqueue(
