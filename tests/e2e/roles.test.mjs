@@ -377,7 +377,7 @@ test("controller submits a critical-path task, another controller reviews it, th
         await choose(s, "close-period", period);
         initial = await waitBoard(s, `the board of ${period}`, period);
       }
-      for (const card of initial.cards.filter((c) => c.critical && !c.signal && c.column !== "reviewed")) {
+      for (const card of initial.cards.filter((c) => c.critical && !c.signal && c.column !== "reviewed" && initial.chain.includes(c.short))) {
         if ((await openTask(s, card.id)).panel.moves.includes("submitted")) {
           task = card;
           break;
