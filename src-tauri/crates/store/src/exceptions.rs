@@ -34,8 +34,9 @@ pub struct Applied {
     pub resolved: u64,
 }
 
-fn minor(m: &Option<Money>) -> Option<i64> {
-    m.as_ref().and_then(|m| m.round().to_minor().ok())
+/// The sort key of an amount: minor units, 0 without one (the figure itself is `amount`).
+fn minor(m: &Option<Money>) -> i64 {
+    m.as_ref().and_then(|m| m.round().to_minor().ok()).unwrap_or(0)
 }
 
 /// Applies a derivation's changes in one transaction, each with its history line.
@@ -219,17 +220,6 @@ pub enum SortKey {
     SlaDue,
 }
 
-impl SortKey {
-    fn as_str(self) -> &'static str {
-        match self {
-            SortKey::Since => "since",
-            SortKey::Amount => "amount",
-            SortKey::Severity => "severity",
-            SortKey::SlaDue => "sla_due",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     /// The owning role's name (`ap_clerk`, …); `None` is every queue.
@@ -301,35 +291,39 @@ struct Raw {
     sort_text: String,
 }
 
+// One query per sort, so each can walk its index (status[, queue], sort key) and stop after a
+// page instead of sorting the whole queue: `$int` and `$text` are the sort key's two parts.
 macro_rules! page_query {
-    ($cmp:tt, $dir:tt, $($arg:expr),*) => {
+    ($int:literal, $text:literal, $order:literal, $cmp:tt, $($arg:expr),*) => {
         sqlx::query_as!(
             Raw,
-            r#"WITH q AS (
-                 SELECT id, kind, queue, entity, severity, amount, currency, since, sla_due, status, summary,
-                        invoice_ref, supplier_ref, pending_action, updated_at,
-                        CASE ?1 WHEN 'amount' THEN COALESCE(amount_minor, 0) WHEN 'severity' THEN severity ELSE 0 END
-                            AS sort_int,
-                        CASE ?1 WHEN 'since' THEN since WHEN 'sla_due' THEN sla_due ELSE '' END AS sort_text
-                 FROM exceptions
-                 WHERE status = ?2
-                   AND (?3 IS NULL OR queue = ?3)
-                   AND (?4 IS NULL OR kind = ?4)
-                   AND (?5 IS NULL OR entity = ?5)
-                   AND (?6 IS NULL OR summary LIKE ?6 ESCAPE '\' OR invoice_ref LIKE ?6 ESCAPE '\'
-                        OR supplier_ref LIKE ?6 ESCAPE '\')
-                   AND (NOT ?7 OR sla_due < ?8)
-               )
-               SELECT id AS "id!: String", kind AS "kind!: String", queue AS "queue!: String", entity AS "entity!: String",
+            r#"SELECT id AS "id!: String", kind AS "kind!: String", queue AS "queue!: String", entity AS "entity!: String",
                       severity AS "severity!: i64", amount, currency, since AS "since!: String", sla_due AS "sla_due!: String",
                       status AS "status!: String", summary AS "summary!: String", invoice_ref, supplier_ref, pending_action,
-                      updated_at AS "updated_at!: String", sort_int AS "sort_int!: i64", sort_text AS "sort_text!: String"
-               FROM q
-               WHERE ?9 IS NULL OR (sort_int, sort_text, id) "# + $cmp + r#" (?9, ?10, ?11)
-               ORDER BY sort_int "# + $dir + ", sort_text " + $dir + ", id " + $dir + r#"
-               LIMIT ?12"#,
+                      updated_at AS "updated_at!: String", "# + $int + r#" AS "sort_int!: i64", "# + $text + r#" AS "sort_text!: String"
+               FROM exceptions
+               WHERE status = ?1
+                 AND (?2 IS NULL OR queue = ?2)
+                 AND (?3 IS NULL OR kind = ?3)
+                 AND (?4 IS NULL OR entity = ?4)
+                 AND (?5 IS NULL OR summary LIKE ?5 ESCAPE '\' OR invoice_ref LIKE ?5 ESCAPE '\'
+                      OR supplier_ref LIKE ?5 ESCAPE '\')
+                 AND (NOT ?6 OR sla_due < ?7)
+                 AND (?8 IS NULL OR ("# + $int + ", " + $text + r#", id) "# + $cmp + r#" (?8, ?9, ?10))
+               ORDER BY "# + $order + r#"
+               LIMIT ?11"#,
             $($arg),*
         )
+    };
+}
+
+macro_rules! page_sorted {
+    ($store:expr, $int:literal, $text:literal, $asc:literal, $desc:literal, $descending:expr, $($arg:expr),*) => {
+        if $descending {
+            page_query!($int, $text, $desc, "<", $($arg),*).fetch_all($store.reader()).await?
+        } else {
+            page_query!($int, $text, $asc, ">", $($arg),*).fetch_all($store.reader()).await?
+        }
     };
 }
 
@@ -350,20 +344,86 @@ pub async fn page(store: &Store, req: &Request) -> Result<Page> {
         None => (None, None, None),
     };
     let limit = req.limit.clamp(1, 500);
-    let sort = req.sort.as_str();
     let breached = f.breached_only;
-    let rows = if req.descending {
-        page_query!(
-            "<", "DESC", sort, status, f.queue, f.kind, f.entity, search, breached, now, a_int, a_text, a_key, limit
-        )
-        .fetch_all(store.reader())
-        .await?
-    } else {
-        page_query!(
-            ">", "ASC", sort, status, f.queue, f.kind, f.entity, search, breached, now, a_int, a_text, a_key, limit
-        )
-        .fetch_all(store.reader())
-        .await?
+    let d = req.descending;
+    let rows = match req.sort {
+        // The ORDER BY names only the columns that vary, so it matches an index.
+        SortKey::Since => page_sorted!(
+            store,
+            "0",
+            "since",
+            "since ASC, id ASC",
+            "since DESC, id DESC",
+            d,
+            status,
+            f.queue,
+            f.kind,
+            f.entity,
+            search,
+            breached,
+            now,
+            a_int,
+            a_text,
+            a_key,
+            limit
+        ),
+        SortKey::SlaDue => page_sorted!(
+            store,
+            "0",
+            "sla_due",
+            "sla_due ASC, id ASC",
+            "sla_due DESC, id DESC",
+            d,
+            status,
+            f.queue,
+            f.kind,
+            f.entity,
+            search,
+            breached,
+            now,
+            a_int,
+            a_text,
+            a_key,
+            limit
+        ),
+        SortKey::Amount => page_sorted!(
+            store,
+            "amount_minor",
+            "''",
+            "amount_minor ASC, id ASC",
+            "amount_minor DESC, id DESC",
+            d,
+            status,
+            f.queue,
+            f.kind,
+            f.entity,
+            search,
+            breached,
+            now,
+            a_int,
+            a_text,
+            a_key,
+            limit
+        ),
+        SortKey::Severity => page_sorted!(
+            store,
+            "severity",
+            "since",
+            "severity ASC, since ASC, id ASC",
+            "severity DESC, since DESC, id DESC",
+            d,
+            status,
+            f.queue,
+            f.kind,
+            f.entity,
+            search,
+            breached,
+            now,
+            a_int,
+            a_text,
+            a_key,
+            limit
+        ),
     };
     let total = sqlx::query_scalar!(
         r#"SELECT COUNT(*) AS "n!: i64" FROM exceptions
