@@ -68,23 +68,29 @@ fn corrupt(column: &'static str) -> impl Fn(String) -> StoreError {
 }
 
 pub async fn all(store: &Store) -> Result<Vec<Approval>> {
-    load(store, None).await
+    load(store, None, false).await
+}
+
+/// The steps waiting for a decision now.
+pub async fn pending(store: &Store) -> Result<Vec<Approval>> {
+    load(store, None, true).await
 }
 
 pub async fn get(store: &Store, connection_id: &str, external_id: &str) -> Result<Option<Approval>> {
-    Ok(load(store, Some((connection_id, external_id))).await?.pop())
+    Ok(load(store, Some((connection_id, external_id)), false).await?.pop())
 }
 
-async fn load(store: &Store, only: Option<(&str, &str)>) -> Result<Vec<Approval>> {
+async fn load(store: &Store, only: Option<(&str, &str)>, pending_only: bool) -> Result<Vec<Approval>> {
     let (conn, ext) = only.unzip();
     let rows = sqlx::query!(
         "SELECT connection_id, external_id, invoice_external_id, step, step_count, step_name, approver_id, status,
                 assigned_at, decided_at, decided_by, comment, source_version, source_updated_at, fetched_at
          FROM approvals
-         WHERE (?1 IS NULL OR (connection_id = ?1 AND external_id = ?2))
+         WHERE (?1 IS NULL OR (connection_id = ?1 AND external_id = ?2)) AND (NOT ?3 OR status = 'pending')
          ORDER BY connection_id, external_id",
         conn,
-        ext
+        ext,
+        pending_only
     )
     .fetch_all(store.reader())
     .await?;

@@ -99,14 +99,19 @@ fn corrupt(column: &'static str) -> impl Fn(String) -> StoreError {
 
 /// Every invoice with its lines, ordered by connection and external id.
 pub async fn all(store: &Store) -> Result<Vec<Invoice>> {
-    load(store, None).await
+    load(store, None, true).await
+}
+
+/// Every invoice without its lines: what the exception rules read (a third of the rows at size L).
+pub async fn headers(store: &Store) -> Result<Vec<Invoice>> {
+    load(store, None, false).await
 }
 
 pub async fn get(store: &Store, connection_id: &str, external_id: &str) -> Result<Option<Invoice>> {
-    Ok(load(store, Some((connection_id, external_id))).await?.pop())
+    Ok(load(store, Some((connection_id, external_id)), true).await?.pop())
 }
 
-async fn load(store: &Store, only: Option<(&str, &str)>) -> Result<Vec<Invoice>> {
+async fn load(store: &Store, only: Option<(&str, &str)>, with_lines: bool) -> Result<Vec<Invoice>> {
     let (conn, ext) = only.unzip();
     let rows = sqlx::query!(
         "SELECT connection_id, external_id, entity_code, supplier_external_id, number, invoice_date, due_date, currency,
@@ -123,10 +128,11 @@ async fn load(store: &Store, only: Option<(&str, &str)>) -> Result<Vec<Invoice>>
         "SELECT connection_id, invoice_external_id, line_no, description, quantity, unit_price, amount_minor,
                 gl_account, cost_center
          FROM invoice_lines
-         WHERE (?1 IS NULL OR (connection_id = ?1 AND invoice_external_id = ?2))
+         WHERE ?3 AND (?1 IS NULL OR (connection_id = ?1 AND invoice_external_id = ?2))
          ORDER BY connection_id, invoice_external_id, line_no",
         conn,
-        ext
+        ext,
+        with_lines
     )
     .fetch_all(store.reader())
     .await?;

@@ -45,9 +45,9 @@ impl Engine {
             for r in RESOURCES {
                 docs.insert(r, store::source_records::list(&self.store, r).await?);
             }
-            let invoices = store::invoices::all(&self.store).await?;
+            let invoices = store::invoices::headers(&self.store).await?;
             let suppliers = store::suppliers::all(&self.store).await?;
-            let approvals = store::approvals::all(&self.store).await?;
+            let approvals = store::approvals::pending(&self.store).await?;
             let entities = store::entities::list(&self.store).await?;
             let ap_connection = invoices
                 .first()
