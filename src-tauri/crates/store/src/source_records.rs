@@ -132,3 +132,18 @@ pub async fn counts(store: &Store, connection_id: &str) -> Result<Vec<(String, i
     .map(|r| (r.resource, r.n))
     .collect())
 }
+
+/// The ERP payments not yet booked into the reconciliation ledger (whose ledger id is
+/// `connection:payment id`), with the connection each came from.
+pub async fn unbooked_payments(store: &Store) -> Result<Vec<(String, Document)>> {
+    let rows = sqlx::query!(
+        r#"SELECT connection_id, payload FROM source_records s
+           WHERE resource = 'payments'
+             AND NOT EXISTS (SELECT 1 FROM ledger_entries l WHERE l.id = s.connection_id || ':' || s.external_id)"#
+    )
+    .fetch_all(store.reader())
+    .await?;
+    rows.into_iter()
+        .map(|r| Ok((r.connection_id, parse("payments", &r.payload)?)))
+        .collect()
+}

@@ -98,6 +98,12 @@ impl Engine {
                             outcome.error = Some(format!("bank statements: {e}"));
                         }
                     }
+                    // The ERP's payments are the ledger side of the bank's statements.
+                    if reached && matches!(client, Client::Treasury(_) | Client::Erp(_)) {
+                        if let Err(e) = crate::reconcile::book_erp_payments(&self.store).await {
+                            warn!(error = %e, "ERP payments not booked for reconciliation");
+                        }
+                    }
                 }
                 Err(e) => {
                     reached = false;

@@ -9,6 +9,7 @@
 
 mod certify;
 mod demo;
+mod erp_ledger;
 mod error;
 mod import;
 mod intercompany;
@@ -22,6 +23,7 @@ mod sheet;
 
 pub use certify::{certify_prepare, certify_review};
 pub use demo::{seed_demo, DemoSeed};
+pub use erp_ledger::book_erp_payments;
 pub use error::ReconError;
 pub use import::{
     import_bank_file, import_bank_path, import_ledger_csv, import_ledger_path, BankImport, LedgerImport,

@@ -191,3 +191,40 @@ async fn close_task_moves_go_to_the_erp_once_through_outages_and_stale_versions_
         .unwrap_or_default()
         .contains("changed since it was read"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_erps_payments_meet_the_banks_statement_lines_in_reconciliation() {
+    let s = setup(7, 3000).await;
+    s.engine.sync_all().await.unwrap();
+    let house: Vec<String> = store::source_records::list(&s.store, "house_accounts")
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|(_, d)| match d {
+            domain::Document::HouseAccount(a) => Some(a.iban),
+            _ => None,
+        })
+        .collect();
+    let ledger = store::ledger_entries::all(s.store.reader()).await.unwrap();
+    let booked: Vec<_> = ledger.iter().filter(|l| house.contains(&l.account_iban)).collect();
+    assert!(!booked.is_empty(), "no ERP payment reached the ledger");
+    assert!(booked
+        .iter()
+        .all(|l| l.amount.is_negative() && l.reference.starts_with("E2E-")));
+    // Booked once: another sync books nothing again.
+    s.engine.sync_all().await.unwrap();
+    assert_eq!(
+        store::ledger_entries::all(s.store.reader()).await.unwrap().len(),
+        ledger.len()
+    );
+    // The bank's statement lines for those payments match them by end-to-end reference.
+    let rules = sync::reconcile::current_rules(&s.store).await.unwrap();
+    let run = sync::reconcile::run_matching(&s.store, "U001", &rules).await.unwrap();
+    let by_reference: usize = run
+        .passes
+        .iter()
+        .filter(|p| p.name.contains("reference"))
+        .map(|p| p.automatic)
+        .sum();
+    assert!(by_reference > 0, "{:?}", run.passes);
+}
