@@ -44,7 +44,12 @@ pub async fn apply(store: &Store, changes: &[Change], policy: &ExceptionPolicy, 
     let mut tx = store.begin().await?;
     let at = format_ts(now);
     let mut n = Applied::default();
+    let mut kinds = std::collections::BTreeSet::new();
     for c in changes {
+        kinds.insert(match c {
+            Change::Raise(r) | Change::Reopen(r) | Change::Update(r) => r.kind.as_str(),
+            Change::Resolve(id) => kind_of(id),
+        });
         match c {
             Change::Raise(r) | Change::Reopen(r) | Change::Update(r) => {
                 let (event, detail) = match c {
@@ -82,8 +87,37 @@ pub async fn apply(store: &Store, changes: &[Change], policy: &ExceptionPolicy, 
             }
         }
     }
+    recount(&mut tx, &kinds).await?;
     tx.commit().await?;
     Ok(n)
+}
+
+/// Counts the kinds again, in the caller's transaction, after their rows changed.
+async fn recount(tx: &mut SqliteConnection, kinds: &std::collections::BTreeSet<&str>) -> Result<()> {
+    if kinds.is_empty() {
+        return Ok(());
+    }
+    let json = serde_json::to_string(kinds).map_err(|e| StoreError::corrupt("exceptions", "kind", e))?;
+    sqlx::query!(
+        "DELETE FROM exception_counts WHERE kind IN (SELECT value FROM json_each(?))",
+        json
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO exception_counts (queue, kind, status, currency, n, amount_minor)
+         SELECT queue, kind, status, COALESCE(currency, ''), COUNT(*), COALESCE(SUM(amount_minor), 0)
+         FROM exceptions WHERE kind IN (SELECT value FROM json_each(?)) GROUP BY 1, 2, 3, 4",
+        json
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The kind an exception id starts with (`kind:…`).
+fn kind_of(id: &str) -> &str {
+    id.split(':').next().unwrap_or(id)
 }
 
 async fn upsert(tx: &mut SqliteConnection, r: &Raised, policy: &ExceptionPolicy, at: &str) -> Result<()> {
@@ -190,6 +224,9 @@ pub async fn record_action(tx: &mut SqliteConnection, id: &str, step: &Step<'_>,
         return Err(StoreError::Conflict(format!(
             "exception {id} is resolved or does not exist"
         )));
+    }
+    if step.overridden {
+        recount(tx, &[kind_of(id)].into_iter().collect()).await?;
     }
     event_in(tx, id, step.event, Some(step.actor_id), step.detail, &at).await
 }
@@ -425,23 +462,36 @@ pub async fn page(store: &Store, req: &Request) -> Result<Page> {
             limit
         ),
     };
-    let total = sqlx::query_scalar!(
-        r#"SELECT COUNT(*) AS "n!: i64" FROM exceptions
-           WHERE status = ?1 AND (?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3)
-             AND (?4 IS NULL OR entity = ?4)
-             AND (?5 IS NULL OR summary LIKE ?5 ESCAPE '\' OR invoice_ref LIKE ?5 ESCAPE '\'
-                  OR supplier_ref LIKE ?5 ESCAPE '\')
-             AND (NOT ?6 OR sla_due < ?7)"#,
-        status,
-        f.queue,
-        f.kind,
-        f.entity,
-        search,
-        breached,
-        now
-    )
-    .fetch_one(store.reader())
-    .await?;
+    // Without an entity, text or SLA filter the kept counts answer; otherwise count the rows.
+    let total = if f.entity.is_none() && search.is_none() && !breached {
+        sqlx::query_scalar!(
+            r#"SELECT COALESCE(SUM(n), 0) AS "n!: i64" FROM exception_counts
+               WHERE status = ?1 AND (?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3)"#,
+            status,
+            f.queue,
+            f.kind
+        )
+        .fetch_one(store.reader())
+        .await?
+    } else {
+        sqlx::query_scalar!(
+            r#"SELECT COUNT(*) AS "n!: i64" FROM exceptions
+               WHERE status = ?1 AND (?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3)
+                 AND (?4 IS NULL OR entity = ?4)
+                 AND (?5 IS NULL OR summary LIKE ?5 ESCAPE '\' OR invoice_ref LIKE ?5 ESCAPE '\'
+                      OR supplier_ref LIKE ?5 ESCAPE '\')
+                 AND (NOT ?6 OR sla_due < ?7)"#,
+            status,
+            f.queue,
+            f.kind,
+            f.entity,
+            search,
+            breached,
+            now
+        )
+        .fetch_one(store.reader())
+        .await?
+    };
     let next_cursor = if rows.len() as i64 == limit {
         rows.last()
             .map(|r| serde_json::to_string(&Cursor(r.sort_int, r.sort_text.clone(), r.id.clone())))
@@ -569,16 +619,28 @@ pub struct KindCount {
 
 pub async fn summary(store: &Store, queue: Option<&str>, now: DateTime<Utc>) -> Result<Vec<KindCount>> {
     let now = format_ts(now);
+    // Open counts and amounts from the kept counts; breached = open − not yet due, where "not
+    // yet due" is a range of the (status, sla_due, queue, kind) index.
     let rows = sqlx::query!(
-        r#"SELECT kind AS "kind!: String", currency, COUNT(*) AS "open!: i64",
-                  SUM(sla_due < ?2) AS "breached!: i64", SUM(amount_minor) AS "minor: i64"
-           FROM exceptions WHERE status = 'open' AND (?1 IS NULL OR queue = ?1)
+        r#"SELECT kind AS "kind!: String", currency AS "currency!: String", SUM(n) AS "open!: i64",
+                  SUM(amount_minor) AS "minor!: i64"
+           FROM exception_counts WHERE status = 'open' AND (?1 IS NULL OR queue = ?1) AND n > 0
            GROUP BY kind, currency ORDER BY kind, currency"#,
+        queue
+    )
+    .fetch_all(store.reader())
+    .await?;
+    let due_later: std::collections::HashMap<String, i64> = sqlx::query!(
+        r#"SELECT kind AS "kind!: String", COUNT(*) AS "n!: i64" FROM exceptions
+           WHERE status = 'open' AND sla_due >= ?2 AND (?1 IS NULL OR queue = ?1) GROUP BY kind"#,
         queue,
         now
     )
     .fetch_all(store.reader())
-    .await?;
+    .await?
+    .into_iter()
+    .map(|r| (r.kind, r.n))
+    .collect();
     let mut out: Vec<KindCount> = Vec::new();
     for r in rows {
         let kind = Kind::parse(&r.kind).ok_or_else(|| StoreError::corrupt("exceptions", "kind", r.kind.clone()))?;
@@ -592,10 +654,12 @@ pub async fn summary(store: &Store, queue: Option<&str>, now: DateTime<Utc>) -> 
         }
         let k = out.last_mut().expect("pushed above");
         k.open += r.open;
-        k.breached += r.breached;
-        if let (Some(c), Some(m)) = (r.currency, r.minor) {
-            k.amounts.push(Money::from_minor(m, Currency::new(&c)?));
+        if !r.currency.is_empty() {
+            k.amounts.push(Money::from_minor(r.minor, Currency::new(&r.currency)?));
         }
+    }
+    for k in &mut out {
+        k.breached = k.open - due_later.get(k.kind.as_str()).copied().unwrap_or(0);
     }
     Ok(out)
 }

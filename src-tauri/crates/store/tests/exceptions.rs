@@ -128,3 +128,101 @@ async fn every_sort_pages_through_the_whole_queue_once_and_in_order() {
         59
     );
 }
+
+#[tokio::test]
+async fn summaries_and_totals_follow_every_change_of_the_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("m.db")).await.unwrap();
+    let policy = ExceptionPolicy::default();
+    let changes = plan(&[], (0..30).map(raised).collect(), |_| true);
+    store::exceptions::apply(&store, &changes, &policy, now())
+        .await
+        .unwrap();
+    let total = |filter: Filter| {
+        let store = store.clone();
+        async move {
+            store::exceptions::page(
+                &store,
+                &Request {
+                    filter,
+                    sort: SortKey::Since,
+                    descending: false,
+                    after: None,
+                    limit: 5,
+                    now: now(),
+                },
+            )
+            .await
+            .unwrap()
+            .total
+        }
+    };
+    assert_eq!(total(Filter::default()).await, 30);
+    assert_eq!(
+        total(Filter {
+            kind: Some("bank_rejection".into()),
+            ..Default::default()
+        })
+        .await,
+        10
+    );
+    // An entity filter counts the rows themselves.
+    assert_eq!(
+        total(Filter {
+            entity: Some("DE01".into()),
+            ..Default::default()
+        })
+        .await,
+        15
+    );
+    // Resolve one price variance, override one bank rejection: counts move with them.
+    let resolved = raised(0).id;
+    store::exceptions::apply(&store, &[Change::Resolve(resolved)], &policy, now())
+        .await
+        .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    store::exceptions::record_action(
+        &mut tx,
+        &raised(1).id,
+        &store::exceptions::Step {
+            actor_id: "U007",
+            event: "override",
+            detail: "override: agreed with the bank",
+            pending_action: None,
+            overridden: true,
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(total(Filter::default()).await, 28);
+    let summary = store::exceptions::summary(&store, None, now()).await.unwrap();
+    let of = |k: Kind| summary.iter().find(|c| c.kind == k).unwrap().clone();
+    assert_eq!(of(Kind::PriceVariance).open, 9);
+    assert_eq!(of(Kind::BankRejection).open, 9);
+    assert_eq!(of(Kind::CloseTaskLate).open, 10);
+    assert!(
+        of(Kind::CloseTaskLate).amounts.is_empty(),
+        "no amount, no currency line"
+    );
+    // Breached: SLA (since + the kind's hours) before now. Check against the rows themselves.
+    for k in [Kind::PriceVariance, Kind::BankRejection, Kind::CloseTaskLate] {
+        let expected = (0..30)
+            .map(raised)
+            .filter(|r| r.kind == k && r.id != raised(0).id && r.id != raised(1).id)
+            .filter(|r| r.sla_due(&policy) < now())
+            .count() as i64;
+        assert_eq!(of(k).breached, expected, "{k:?}");
+    }
+    // Amounts per currency: exact sums of the open ones.
+    let eur: i64 = (0..30)
+        .map(raised)
+        .filter(|r| r.kind == Kind::PriceVariance && r.id != raised(0).id)
+        .map(|r| r.amount.unwrap().to_minor().unwrap())
+        .sum();
+    assert_eq!(
+        of(Kind::PriceVariance).amounts,
+        vec![Money::from_minor(eur, domain::Currency::new("EUR").unwrap())]
+    );
+}
