@@ -19,18 +19,29 @@ import { useDebouncedValue } from "../hooks/useDebouncedValue";
 import { useEntities } from "../hooks/useEntities";
 import { useKeyboard, type QueueCommand } from "../hooks/useKeyboard";
 import { useNow } from "../hooks/useNow";
-import { useQueue } from "../hooks/useQueue";
+import {
+  fetchQueuePage,
+  parseQueueViewFilters,
+  queueSortOf,
+  useQueue,
+  viewSortOf,
+  type QueueViewFilters,
+} from "../hooks/useQueue";
+import { useTableViews } from "../hooks/useTableViews";
 import { moveSelection, reconcileSelection, selectionAfterAction } from "../keyboard";
+import { exportFieldsOf, fetchAllPages, type ExportRequest } from "../tableExport";
+import type { ViewSort } from "../tableViews";
 import { todayIn } from "../time";
 import { ActionBar } from "./ActionBar";
 import { AgingSummaryPanel } from "./AgingSummaryPanel";
 import { useBulkSelection } from "./BulkSelection";
 import { DelegateDialog } from "./DelegateDialog";
 import { FiltersBar } from "./FiltersBar";
-import type { CellContext } from "./queueColumns";
+import { QUEUE_COLUMNS, type CellContext } from "./queueColumns";
 import { QueueTable } from "./QueueTable";
 import { RejectDialog } from "./RejectDialog";
 import { RunApprovalsPanel } from "./RunApprovalsPanel";
+import { TableToolbar } from "./TableToolbar";
 import { useTraceKey } from "./TraceKey";
 
 export const SEARCH_DEBOUNCE_MS = 250;
@@ -100,6 +111,40 @@ export function ApprovalsScreen({
   const summaryFilter = useMemo<QueueFilter>(() => ({ ...filter, bucket: null }), [filter]);
   const summary = useAgingSummary(summaryFilter, mirrorVersion, report);
   const queue = useQueue(filter, sort, mirrorVersion, report);
+
+  // ----- columns, saved views, export -----
+  const viewFilters = useMemo<QueueViewFilters>(
+    () => ({ entity, bucket, search: searchText.trim() }),
+    [entity, bucket, searchText],
+  );
+  const viewSort = useMemo<ViewSort>(() => viewSortOf(sort), [sort]);
+  const applyView = useCallback((saved: QueueViewFilters | null, savedSort: ViewSort | null) => {
+    if (saved !== null) {
+      setEntity(saved.entity);
+      setBucket(saved.bucket);
+      setSearchText(saved.search);
+    }
+    const backendSort = queueSortOf(savedSort);
+    if (backendSort !== null) setSort(backendSort);
+  }, []);
+  const views = useTableViews({
+    tableId: "approvals",
+    // A bare screen (no session) keeps its views under one shared name.
+    userId: user?.id ?? "anonymous",
+    columns: QUEUE_COLUMNS,
+    filters: viewFilters,
+    sort: viewSort,
+    parseFilters: parseQueueViewFilters,
+    onApply: applyView,
+  });
+  // Every approval matching the filter and sort, page by page: the list holds only what was scrolled to.
+  const exportRequest: ExportRequest<ApprovalRow> = {
+    fileBase: "approvals",
+    title: "Approvals",
+    fields: exportFieldsOf(QUEUE_COLUMNS, views.visible),
+    loadRows: (onProgress) =>
+      fetchAllPages((after, limit) => fetchQueuePage(filter, sort, after, limit), { onProgress }),
+  };
   const { rows, recordAction, refresh } = queue;
 
   // Selection is derived so it survives reloads: same approval if still there,
@@ -323,7 +368,9 @@ export function ApprovalsScreen({
             setSearchText("");
           }}
         />
+        <TableToolbar id="approvals" views={views} exportRequest={exportRequest} />
         <QueueTable
+          columnIds={views.visible}
           rows={rows}
           total={queue.total}
           loading={queue.loading}

@@ -2,7 +2,7 @@ import { flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-tabl
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef } from "react";
 import type { ApprovalRow, QueueSort, SortKey } from "../bindings";
-import { buildColumns, columnMeta, type CellContext } from "./queueColumns";
+import { buildColumns, CHECK_COLUMN_ID, columnMeta, QUEUE_COLUMNS, type CellContext } from "./queueColumns";
 
 export const ROW_HEIGHT = 34;
 const HEADER_HEIGHT = 32;
@@ -10,6 +10,8 @@ const HEADER_HEIGHT = 32;
 const LOAD_AHEAD_ROWS = 30;
 
 interface Props {
+  /** Visible data column ids in display order (the column chooser's); the checkbox column always leads. */
+  columnIds: readonly string[];
   rows: ApprovalRow[];
   total: number;
   loading: boolean;
@@ -24,10 +26,16 @@ interface Props {
 }
 
 export function QueueTable(props: Props) {
-  const { rows, total, loading, loadingMore, hasMore, sort, selectedId, cellContext } = props;
+  const { columnIds, rows, total, loading, loadingMore, hasMore, sort, selectedId, cellContext } = props;
   const { onSort, onSelect, onLoadMore } = props;
 
   const columns = useMemo(() => buildColumns(cellContext), [cellContext]);
+  // The chooser's layout as TanStack state: chosen columns in its order, the rest hidden.
+  const columnOrder = useMemo(() => [CHECK_COLUMN_ID, ...columnIds], [columnIds]);
+  const columnVisibility = useMemo(
+    () => Object.fromEntries(QUEUE_COLUMNS.map((c) => [c.id, columnIds.includes(c.id)])),
+    [columnIds],
+  );
   // TanStack Table returns non-memoizable functions; it is used as documented.
   // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({
@@ -36,6 +44,7 @@ export function QueueTable(props: Props) {
     getCoreRowModel: getCoreRowModel(),
     getRowId: (row) => row.approvalId,
     manualSorting: true,
+    state: { columnOrder, columnVisibility },
   });
   const tableRows = table.getRowModel().rows;
   const gridTemplateColumns = table
@@ -88,6 +97,7 @@ export function QueueTable(props: Props) {
               <div
                 key={header.id}
                 role="columnheader"
+                data-column-id={header.column.id}
                 aria-sort={active ? (sort.dir === "asc" ? "ascending" : "descending") : undefined}
                 className={`cell${meta.align === "right" ? " right" : ""}`}
               >

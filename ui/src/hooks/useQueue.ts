@@ -1,16 +1,66 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef } from "react";
 import { unwrap } from "../api";
+import { isBucket } from "../aging";
 import {
   commands,
+  type AgingBucket,
   type ApprovalRow,
   type PendingAction,
   type QueueFilter,
+  type QueuePage,
   type QueueSort,
+  type SortKey,
 } from "../bindings";
 import type { ReportError } from "../errors";
 import { initialQueueState, queueReducer, visibleRows } from "../queueState";
+import type { ViewSort } from "../tableViews";
 
 export const PAGE_SIZE = 100;
+/** The backend answers at most this many rows per page. */
+export const MAX_PAGE = 500;
+
+/** One keyset page of the queue: what the list scrolls through and what an export walks to the end. */
+export function fetchQueuePage(
+  filter: QueueFilter,
+  sort: QueueSort,
+  after: string | null,
+  limit: number,
+): Promise<QueuePage> {
+  return unwrap(
+    commands.approvalQueue({ filter, sort, after, limit: Math.min(Math.max(1, limit), MAX_PAGE) }),
+  );
+}
+
+// ----- saved views -----
+
+/** The queue's filters as a saved view keeps them (search as typed, not debounced). */
+export interface QueueViewFilters {
+  entity: string | null;
+  bucket: AgingBucket | null;
+  search: string;
+}
+
+const SORT_KEYS: readonly SortKey[] = ["dueDate", "amount", "age", "supplier", "invoiceNumber"];
+
+/** Stored view filters checked again (storage outlives versions and can be edited by hand); null = unusable. */
+export function parseQueueViewFilters(raw: unknown): QueueViewFilters | null {
+  if (typeof raw !== "object" || raw === null) return null;
+  const { entity, bucket, search } = raw as Record<string, unknown>;
+  if (entity !== null && typeof entity !== "string") return null;
+  if (bucket !== null && !(typeof bucket === "string" && isBucket(bucket))) return null;
+  if (typeof search !== "string") return null;
+  return { entity, bucket, search };
+}
+
+export function viewSortOf(sort: QueueSort): ViewSort {
+  return { key: sort.key, descending: sort.dir === "desc" };
+}
+
+/** A stored view's sort as the backend's, or null if the key is not one of the queue's. */
+export function queueSortOf(sort: ViewSort | null): QueueSort | null {
+  const key = SORT_KEYS.find((k) => k === sort?.key);
+  return sort === null || key === undefined ? null : { key, dir: sort.descending ? "desc" : "asc" };
+}
 
 export interface Queue {
   rows: ApprovalRow[];
@@ -48,8 +98,7 @@ export function useQueue(
   const refreshAgain = useRef(false);
 
   const fetchPage = useCallback(
-    (after: string | null) =>
-      unwrap(commands.approvalQueue({ filter, sort, after, limit: PAGE_SIZE })),
+    (after: string | null) => fetchQueuePage(filter, sort, after, PAGE_SIZE),
     [filter, sort],
   );
 
