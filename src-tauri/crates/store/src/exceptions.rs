@@ -331,7 +331,7 @@ struct Raw {
 // One query per sort, so each can walk its index (status[, queue], sort key) and stop after a
 // page instead of sorting the whole queue: `$int` and `$text` are the sort key's two parts.
 macro_rules! page_query {
-    ($int:literal, $text:literal, $order:literal, $cmp:tt, $($arg:expr),*) => {
+    ($scope:literal, $int:literal, $text:literal, $order:literal, $cmp:tt, $($arg:expr),*) => {
         sqlx::query_as!(
             Raw,
             r#"SELECT id AS "id!: String", kind AS "kind!: String", queue AS "queue!: String", entity AS "entity!: String",
@@ -339,9 +339,7 @@ macro_rules! page_query {
                       status AS "status!: String", summary AS "summary!: String", invoice_ref, supplier_ref, pending_action,
                       updated_at AS "updated_at!: String", "# + $int + r#" AS "sort_int!: i64", "# + $text + r#" AS "sort_text!: String"
                FROM exceptions
-               WHERE status = ?1
-                 AND (?2 IS NULL OR queue = ?2)
-                 AND (?3 IS NULL OR kind = ?3)
+               WHERE status = ?1 AND "# + $scope + r#"
                  AND (?4 IS NULL OR entity = ?4)
                  AND (?5 IS NULL OR summary LIKE ?5 ESCAPE '\' OR invoice_ref LIKE ?5 ESCAPE '\'
                       OR supplier_ref LIKE ?5 ESCAPE '\')
@@ -354,14 +352,32 @@ macro_rules! page_query {
     };
 }
 
+// A kind or queue filter is written as a plain equality, so the (status, kind | queue, sort key)
+// indexes serve it; a kind belongs to one queue, so with a kind the queue is only checked.
 macro_rules! page_sorted {
-    ($store:expr, $int:literal, $text:literal, $asc:literal, $desc:literal, $descending:expr, $($arg:expr),*) => {
-        if $descending {
-            page_query!($int, $text, $desc, "<", $($arg),*).fetch_all($store.reader()).await?
-        } else {
-            page_query!($int, $text, $asc, ">", $($arg),*).fetch_all($store.reader()).await?
+    ($store:expr, $scoped:expr, $int:literal, $text:literal, $asc:literal, $desc:literal, $descending:expr, $($arg:expr),*) => {
+        match ($scoped, $descending) {
+            (Scope::Kind, true) => page_query!("kind = ?3 AND (?2 IS NULL OR queue = ?2)", $int, $text, $desc, "<", $($arg),*)
+                .fetch_all($store.reader()).await?,
+            (Scope::Kind, false) => page_query!("kind = ?3 AND (?2 IS NULL OR queue = ?2)", $int, $text, $asc, ">", $($arg),*)
+                .fetch_all($store.reader()).await?,
+            (Scope::Queue, true) => page_query!("queue = ?2 AND (?3 IS NULL OR kind = ?3)", $int, $text, $desc, "<", $($arg),*)
+                .fetch_all($store.reader()).await?,
+            (Scope::Queue, false) => page_query!("queue = ?2 AND (?3 IS NULL OR kind = ?3)", $int, $text, $asc, ">", $($arg),*)
+                .fetch_all($store.reader()).await?,
+            (Scope::All, true) => page_query!("(?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3)", $int, $text, $desc, "<", $($arg),*)
+                .fetch_all($store.reader()).await?,
+            (Scope::All, false) => page_query!("(?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3)", $int, $text, $asc, ">", $($arg),*)
+                .fetch_all($store.reader()).await?,
         }
     };
+}
+
+#[derive(Clone, Copy)]
+enum Scope {
+    Kind,
+    Queue,
+    All,
 }
 
 pub async fn page(store: &Store, req: &Request) -> Result<Page> {
@@ -383,10 +399,16 @@ pub async fn page(store: &Store, req: &Request) -> Result<Page> {
     let limit = req.limit.clamp(1, 500);
     let breached = f.breached_only;
     let d = req.descending;
+    let scope = match (&f.kind, &f.queue) {
+        (Some(_), _) => Scope::Kind,
+        (None, Some(_)) => Scope::Queue,
+        (None, None) => Scope::All,
+    };
     let rows = match req.sort {
         // The ORDER BY names only the columns that vary, so it matches an index.
         SortKey::Since => page_sorted!(
             store,
+            scope,
             "0",
             "since",
             "since ASC, id ASC",
@@ -406,6 +428,7 @@ pub async fn page(store: &Store, req: &Request) -> Result<Page> {
         ),
         SortKey::SlaDue => page_sorted!(
             store,
+            scope,
             "0",
             "sla_due",
             "sla_due ASC, id ASC",
@@ -425,6 +448,7 @@ pub async fn page(store: &Store, req: &Request) -> Result<Page> {
         ),
         SortKey::Amount => page_sorted!(
             store,
+            scope,
             "amount_minor",
             "''",
             "amount_minor ASC, id ASC",
@@ -444,6 +468,7 @@ pub async fn page(store: &Store, req: &Request) -> Result<Page> {
         ),
         SortKey::Severity => page_sorted!(
             store,
+            scope,
             "severity",
             "since",
             "severity ASC, since ASC, id ASC",
