@@ -143,9 +143,14 @@ pub async fn run(size: Size) -> Result<()> {
     }
     line("exception_summary_p95_ms", p95(samples), "ms");
 
-    let periods = store::close_tasks::periods(&store).await?;
+    let mut periods = Vec::new();
+    for entity in store::close_tasks::entities(&store).await? {
+        for (period, _) in store::close_tasks::periods(&store, &entity).await? {
+            periods.push((entity.clone(), period));
+        }
+    }
     let mut samples = Vec::new();
-    for (entity, period, _) in periods.iter().rev().take(12) {
+    for (entity, period) in periods.iter().rev().take(12) {
         let t = Instant::now();
         sync::close_board::board(&store, Some(entity), Some(period), now).await?;
         samples.push(t.elapsed());

@@ -31,16 +31,28 @@ pub async fn of_period(store: &Store, entity: &str, period: &str) -> Result<Vec<
         .collect()
 }
 
-/// Every (entity, period) with close tasks, and whether all of that period's tasks are reviewed.
-pub async fn periods(store: &Store) -> Result<Vec<(String, String, bool)>> {
+/// Every entity with close tasks (from the index alone).
+pub async fn entities(store: &Store) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT DISTINCT json_extract(payload, '$.company_code') AS "entity!: String"
+           FROM source_records WHERE resource = 'close_tasks' ORDER BY 1"#
+    )
+    .fetch_all(store.reader())
+    .await?)
+}
+
+/// The periods of `entity` with close tasks, oldest first, and whether all of each period's
+/// tasks are reviewed.
+pub async fn periods(store: &Store, entity: &str) -> Result<Vec<(String, bool)>> {
     let rows = sqlx::query!(
-        r#"SELECT json_extract(payload, '$.company_code') AS "entity!: String",
-                  json_extract(payload, '$.period') AS "period!: String",
+        r#"SELECT json_extract(payload, '$.period') AS "period!: String",
                   MIN(json_extract(payload, '$.status') = 'reviewed') AS "done!: bool"
-           FROM source_records WHERE resource = 'close_tasks'
-           GROUP BY 1, 2 ORDER BY 1, 2"#
+           FROM source_records
+           WHERE resource = 'close_tasks' AND json_extract(payload, '$.company_code') = ?
+           GROUP BY 1 ORDER BY 1"#,
+        entity
     )
     .fetch_all(store.reader())
     .await?;
-    Ok(rows.into_iter().map(|r| (r.entity, r.period, r.done)).collect())
+    Ok(rows.into_iter().map(|r| (r.period, r.done)).collect())
 }

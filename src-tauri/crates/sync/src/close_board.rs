@@ -2,8 +2,6 @@
 //! (state, critical path, projected close) and the burndown. The shell adds what the signed-in
 //! person may do with each task.
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::close_plan::{self, BurndownPoint, ClosePlan};
 use domain::erp::CloseTask;
@@ -34,21 +32,15 @@ pub async fn board(
     period: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Board, SyncError> {
-    let all = store::close_tasks::periods(store).await?;
-    let entities: Vec<String> = all
-        .iter()
-        .map(|(e, ..)| e.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let entities = store::close_tasks::entities(store).await?;
     let entity = entity
         .filter(|e| entities.iter().any(|x| x == e))
         .map(str::to_string)
         .or_else(|| entities.first().cloned())
         .unwrap_or_default();
-    let mine: Vec<&(String, String, bool)> = all.iter().filter(|(e, ..)| *e == entity).collect();
-    let periods: Vec<String> = mine.iter().rev().take(24).map(|(_, p, _)| p.clone()).collect();
-    let open = mine.iter().rev().find(|(.., done)| !done).map(|(_, p, _)| p.clone());
+    let mine = store::close_tasks::periods(store, &entity).await?;
+    let periods: Vec<String> = mine.iter().rev().take(24).map(|(p, _)| p.clone()).collect();
+    let open = mine.iter().rev().find(|(_, done)| !done).map(|(p, _)| p.clone());
     let period = period
         .filter(|p| periods.iter().any(|x| x == p))
         .map(str::to_string)

@@ -65,3 +65,34 @@ async fn certifying_every_account_of_an_entity_completes_its_bank_rec_task_in_th
     s.engine.sync_all().await.unwrap();
     assert_eq!(s.engine.complete_close_tasks_by_signal().await.unwrap(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_board_opens_on_the_period_being_closed_with_its_plan() {
+    let s = setup(5, 200).await;
+    s.engine.sync_all().await.unwrap();
+    let now = "2026-11-20T12:00:00Z".parse().unwrap();
+    let b = sync::close_board::board(&s.store, None, None, now).await.unwrap();
+    assert_eq!(b.entities, ["DE01", "FR01", "US01"]);
+    assert_eq!(b.entity, "DE01");
+    // Newest first; the board opens on the latest period with a task not reviewed.
+    assert!(b.periods.windows(2).all(|w| w[0] > w[1]), "{:?}", b.periods);
+    assert!(b.tasks.iter().any(|(_, t)| t.status != "reviewed"));
+    assert!(b
+        .tasks
+        .iter()
+        .all(|(_, t)| t.company_code == "DE01" && t.period == b.period));
+    let plan = b.plan.as_ref().unwrap();
+    assert_eq!(plan.tasks.len(), b.tasks.len());
+    assert!(!plan.critical_path.is_empty());
+    assert!(!b.burndown.is_empty());
+    // Another entity and period on request; an unknown one falls back to the defaults.
+    let older = b.periods.last().unwrap().clone();
+    let fr = sync::close_board::board(&s.store, Some("FR01"), Some(&older), now)
+        .await
+        .unwrap();
+    assert_eq!((fr.entity.as_str(), fr.period.as_str()), ("FR01", older.as_str()));
+    let unknown = sync::close_board::board(&s.store, Some("XX99"), Some("1999-01"), now)
+        .await
+        .unwrap();
+    assert_eq!(unknown.entity, "DE01");
+}

@@ -23,8 +23,15 @@ pub struct Overview {
 #[tracing::instrument(name = "recon.overview", skip_all)]
 pub async fn overview(store: &Store) -> Result<Overview, ReconError> {
     let mut accounts = recon_lines::account_summaries(store.reader()).await?;
-    // Accounts with both sides to reconcile come first: the workspace opens on the first one.
-    accounts.sort_by_key(|a| (a.ledger_entries == 0 || a.bank_lines == 0, a.iban.clone()));
+    // Accounts with both sides to reconcile come first, the busiest first: the workspace opens
+    // on the first one.
+    accounts.sort_by_key(|a| {
+        (
+            a.ledger_entries == 0 || a.bank_lines == 0,
+            std::cmp::Reverse(a.ledger_entries.min(a.bank_lines)),
+            a.iban.clone(),
+        )
+    });
     let last_run = recon_runs::recent(store.reader(), 1)
         .await?
         .pop()
