@@ -395,6 +395,10 @@ async moveCloseTask(req: MoveTaskRequest) : Promise<Result<string, CommandError>
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * The latest runs, newest first, with how many of each run's instructions the bank settled,
+ * rejected or has not answered yet.
+ */
 async paymentRuns() : Promise<Result<PaymentRunRow[], CommandError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("payment_runs") };
