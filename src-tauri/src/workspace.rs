@@ -179,12 +179,12 @@ impl Workspace {
 fn policy_file<P: Default + serde::Serialize>(
     dir: &std::path::Path,
     name: &str,
-    parse: fn(&str) -> Result<P, String>,
+    parse: fn(&str) -> Result<P, domain::DomainError>,
 ) -> Result<P, CommandError> {
     let path = dir.join(name);
     let invalid = |why: String| CommandError::invalid(format!("{}: {why}", path.display()));
     match std::fs::read_to_string(&path) {
-        Ok(text) => parse(&text).map_err(invalid),
+        Ok(text) => parse(&text).map_err(|e| invalid(e.to_string())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let policy = P::default();
             let text = serde_json::to_string_pretty(&policy).map_err(|e| invalid(e.to_string()))?;

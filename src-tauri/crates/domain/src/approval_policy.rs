@@ -131,14 +131,19 @@ pub enum PolicyRefusal {
 
 impl ApprovalPolicy {
     /// Reads `approvals.json`; an unknown key or a malformed amount is an error naming it.
-    pub fn from_json(text: &str) -> Result<ApprovalPolicy, String> {
-        let p: ApprovalPolicy = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    pub fn from_json(text: &str) -> Result<ApprovalPolicy, crate::DomainError> {
+        let p: ApprovalPolicy = serde_json::from_str(text).map_err(crate::DomainError::policy_json)?;
         for (c, a) in &p.bulk_max {
-            a.parse::<Decimal>()
-                .map_err(|e| format!("bulk_max.{c}: {a:?} is not a decimal amount ({e})"))?;
+            a.parse::<Decimal>().map_err(|e| crate::DomainError::Policy {
+                at: format!("bulk_max.{c}"),
+                reason: format!("{a:?} is not a decimal amount ({e})"),
+            })?;
         }
         if let Some(d) = p.delegations.iter().find(|d| d.end < d.start) {
-            return Err(format!("delegation {} → {} ends before it starts", d.from, d.to));
+            return Err(crate::DomainError::Policy {
+                at: format!("delegations ({} → {})", d.from, d.to),
+                reason: "ends before it starts".into(),
+            });
         }
         Ok(p)
     }
@@ -374,14 +379,17 @@ mod tests {
 
     #[test]
     fn a_bad_policy_file_names_what_is_wrong() {
-        let unknown = ApprovalPolicy::from_json(r#"{"limitz": []}"#).unwrap_err();
+        let unknown = ApprovalPolicy::from_json(r#"{"limitz": []}"#).unwrap_err().to_string();
         assert!(unknown.contains("limitz"), "{unknown}");
-        let amount = ApprovalPolicy::from_json(r#"{"bulk_max": {"EUR": "lots"}}"#).unwrap_err();
+        let amount = ApprovalPolicy::from_json(r#"{"bulk_max": {"EUR": "lots"}}"#)
+            .unwrap_err()
+            .to_string();
         assert!(amount.contains("bulk_max.EUR"), "{amount}");
         let dates = ApprovalPolicy::from_json(
             r#"{"delegations": [{"from": "a", "to": "b", "start": "2026-11-02", "end": "2026-11-01"}]}"#,
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(dates.contains("ends before it starts"), "{dates}");
         assert_eq!(ApprovalPolicy::from_json("{}").unwrap(), ApprovalPolicy::default());
     }

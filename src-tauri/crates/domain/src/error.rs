@@ -19,4 +19,17 @@ pub enum DomainError {
     },
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: String },
+    /// A policy file (`exceptions.json`, `approvals.json`) that cannot be used as written;
+    /// `at` is the key path, or the JSON line and column.
+    #[error("{at}: {reason}")]
+    Policy { at: String, reason: String },
+}
+
+impl DomainError {
+    pub(crate) fn policy_json(e: serde_json::Error) -> DomainError {
+        DomainError::Policy {
+            at: format!("line {} column {}", e.line(), e.column()),
+            reason: e.to_string(),
+        }
+    }
 }

@@ -88,12 +88,19 @@ async fn the_rules_raise_each_kind_once_and_a_second_derivation_changes_nothing(
         .await
         .unwrap()
         .unwrap();
+    // The notes carry what the bank's reason code asks of people.
+    let reason = &detail
+        .evidence
+        .rows
+        .iter()
+        .find(|r| r.label == "Reason")
+        .unwrap()
+        .values[0];
     assert!(
         detail
             .evidence
             .notes
-            .iter()
-            .any(|n| n.contains("re-send") || n.contains("bank")),
+            .contains(&domain::treasury::remediation(reason).to_string()),
         "{:?}",
         detail.evidence
     );

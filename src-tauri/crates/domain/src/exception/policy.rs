@@ -55,10 +55,13 @@ impl ExceptionPolicy {
 
     /// Reads a policy file's JSON; an unknown key or a kind that does not exist is an error
     /// naming it, so a typo never silently falls back to the default.
-    pub fn from_json(text: &str) -> Result<ExceptionPolicy, String> {
-        let policy: ExceptionPolicy = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    pub fn from_json(text: &str) -> Result<ExceptionPolicy, crate::DomainError> {
+        let policy: ExceptionPolicy = serde_json::from_str(text).map_err(crate::DomainError::policy_json)?;
         if let Some(bad) = policy.sla_hours.keys().find(|k| Kind::parse(k).is_none()) {
-            return Err(format!("sla_hours: {bad} is not an exception kind"));
+            return Err(crate::DomainError::Policy {
+                at: format!("sla_hours.{bad}"),
+                reason: "not an exception kind".into(),
+            });
         }
         Ok(policy)
     }
