@@ -101,7 +101,10 @@ pub async fn run(size: Size) -> Result<()> {
     let t = Instant::now();
     engine.sync_all().await?;
     let synced = t.elapsed();
-    engine.derive_exceptions(now).await?;
+    let t2 = Instant::now();
+    let delta = engine.derive_exception_changes(now).await?;
+    anyhow::ensure!(!delta.full, "the delta was derived by a full pass");
+    line("exceptions_incremental_after_1000_ms", millis(t2.elapsed()), "ms");
     line("delta_sync_1000_with_exceptions_ms", millis(t.elapsed()), "ms");
     line("delta_sync_1000_sync_only_ms", millis(synced), "ms");
 

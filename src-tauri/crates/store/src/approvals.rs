@@ -82,7 +82,8 @@ pub async fn get(store: &Store, connection_id: &str, external_id: &str) -> Resul
 
 async fn load(store: &Store, only: Option<(&str, &str)>, pending_only: bool) -> Result<Vec<Approval>> {
     let (conn, ext) = only.unzip();
-    let rows = sqlx::query!(
+    sqlx::query_as!(
+        ApprovalRow,
         "SELECT connection_id, external_id, invoice_external_id, step, step_count, step_name, approver_id, status,
                 assigned_at, decided_at, decided_by, comment, source_version, source_updated_at, fetched_at
          FROM approvals
@@ -93,31 +94,91 @@ async fn load(store: &Store, only: Option<(&str, &str)>, pending_only: bool) -> 
         pending_only
     )
     .fetch_all(store.reader())
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            let ts = |s: &str, col: &'static str| parse_ts(s).map_err(|e| corrupt(col)(e.to_string()));
-            Ok(Approval {
-                provenance: Provenance {
-                    connection_id: r.connection_id,
-                    external_id: r.external_id,
-                    source_version: r.source_version,
-                    source_updated_at: ts(&r.source_updated_at, "source_updated_at")?,
-                    fetched_at: ts(&r.fetched_at, "fetched_at")?,
-                },
-                invoice_external_id: r.invoice_external_id,
-                step: r.step,
-                step_count: r.step_count,
-                step_name: r.step_name,
-                approver_id: r.approver_id,
-                status: ApprovalStatus::parse(&r.status)?,
-                assigned_at: ts(&r.assigned_at, "assigned_at")?,
-                decided_at: r.decided_at.as_deref().map(|s| ts(s, "decided_at")).transpose()?,
-                decided_by: r.decided_by,
-                comment: r.comment,
-            })
-        })
-        .collect()
+    .await?
+    .into_iter()
+    .map(approval)
+    .collect()
+}
+
+/// Steps fetched after `since`, whatever their status.
+pub async fn fetched_since(store: &Store, since: chrono::DateTime<chrono::Utc>) -> Result<Vec<Approval>> {
+    let since = crate::format_ts(since);
+    sqlx::query_as!(
+        ApprovalRow,
+        "SELECT connection_id, external_id, invoice_external_id, step, step_count, step_name, approver_id, status,
+                assigned_at, decided_at, decided_by, comment, source_version, source_updated_at, fetched_at
+         FROM approvals WHERE fetched_at > ?1",
+        since
+    )
+    .fetch_all(store.reader())
+    .await?
+    .into_iter()
+    .map(approval)
+    .collect()
+}
+
+/// Every step of these invoices (external ids, any AP connection), whatever its status.
+pub async fn of_invoices(store: &Store, invoice_ids: &[String]) -> Result<Vec<Approval>> {
+    if invoice_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(invoice_ids).map_err(|e| corrupt("invoice_external_id")(e.to_string()))?;
+    sqlx::query_as!(
+        ApprovalRow,
+        "SELECT connection_id, external_id, invoice_external_id, step, step_count, step_name, approver_id, status,
+                assigned_at, decided_at, decided_by, comment, source_version, source_updated_at, fetched_at
+         FROM approvals
+         WHERE connection_id IN (SELECT id FROM connections)
+           AND invoice_external_id IN (SELECT value FROM json_each(?1))",
+        ids
+    )
+    .fetch_all(store.reader())
+    .await?
+    .into_iter()
+    .map(approval)
+    .collect()
+}
+
+/// An `approvals` row as every query of it selects it.
+struct ApprovalRow {
+    connection_id: String,
+    external_id: String,
+    invoice_external_id: String,
+    step: i64,
+    step_count: i64,
+    step_name: String,
+    approver_id: String,
+    status: String,
+    assigned_at: String,
+    decided_at: Option<String>,
+    decided_by: Option<String>,
+    comment: Option<String>,
+    source_version: i64,
+    source_updated_at: String,
+    fetched_at: String,
+}
+
+fn approval(r: ApprovalRow) -> Result<Approval> {
+    let ts = |s: &str, col: &'static str| parse_ts(s).map_err(|e| corrupt(col)(e.to_string()));
+    Ok(Approval {
+        provenance: Provenance {
+            connection_id: r.connection_id,
+            external_id: r.external_id,
+            source_version: r.source_version,
+            source_updated_at: ts(&r.source_updated_at, "source_updated_at")?,
+            fetched_at: ts(&r.fetched_at, "fetched_at")?,
+        },
+        invoice_external_id: r.invoice_external_id,
+        step: r.step,
+        step_count: r.step_count,
+        step_name: r.step_name,
+        approver_id: r.approver_id,
+        status: ApprovalStatus::parse(&r.status)?,
+        assigned_at: ts(&r.assigned_at, "assigned_at")?,
+        decided_at: r.decided_at.as_deref().map(|s| ts(s, "decided_at")).transpose()?,
+        decided_by: r.decided_by,
+        comment: r.comment,
+    })
 }
 
 /// A pending step past its SLA, with who keyed and coded the invoice (for segregation of duties).

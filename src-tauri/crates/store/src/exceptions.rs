@@ -168,7 +168,85 @@ async fn upsert(tx: &mut SqliteConnection, r: &Raised, policy: &ExceptionPolicy,
     )
     .execute(&mut *tx)
     .await?;
+    let pairs: Vec<(&str, &str)> = r.anchors.iter().map(|a| (a.as_str(), r.id.as_str())).collect();
+    put_anchors(tx, &pairs).await
+}
+
+/// Records which mirror records each exception was derived from, as (anchor, exception id); an
+/// exception's anchors never change (its id names them), so existing rows are left as they are.
+async fn put_anchors(tx: &mut SqliteConnection, pairs: &[(&str, &str)]) -> Result<()> {
+    for chunk in pairs.chunks(5_000) {
+        let json = serde_json::to_string(chunk).map_err(|e| StoreError::corrupt("exception_anchors", "anchor", e))?;
+        sqlx::query!(
+            "INSERT OR IGNORE INTO exception_anchors (anchor, exception_id)
+             SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)
+             WHERE EXISTS (SELECT 1 FROM exceptions e WHERE e.id = json_extract(value, '$[1]'))",
+            json
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     Ok(())
+}
+
+/// Makes sure every exception of a full derivation has its anchors, as (anchor, exception id):
+/// those raised before anchors were kept get them on the first full pass.
+pub async fn anchor_all(store: &Store, pairs: &[(&str, &str)]) -> Result<()> {
+    let mut tx = store.begin().await?;
+    put_anchors(&mut tx, pairs).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What an incremental derivation diffs against: the stored rows of the `ids` it derived, and
+/// the open rows of `kinds` derived from one of `anchors` — those are in scope, and resolved if
+/// the derivation no longer raises them.
+pub async fn stored_around(
+    store: &Store,
+    ids: &[&str],
+    anchors: &[String],
+    kinds: &[Kind],
+) -> Result<(Vec<Stored>, std::collections::HashSet<String>)> {
+    fn json<T: Serialize + ?Sized>(v: &T) -> Result<String> {
+        serde_json::to_string(v).map_err(|e| StoreError::corrupt("exceptions", "id", e))
+    }
+    let ids = json(ids)?;
+    let anchors = json(anchors)?;
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    let kinds = json(&kinds)?;
+    let derived = sqlx::query!(
+        "SELECT e.id, e.status, e.fingerprint FROM json_each(?1) j JOIN exceptions e ON e.id = j.value",
+        ids
+    )
+    .fetch_all(store.reader())
+    .await?;
+    let around = sqlx::query!(
+        "SELECT DISTINCT e.id, e.status, e.fingerprint
+         FROM json_each(?1) j
+         JOIN exception_anchors a ON a.anchor = j.value
+         JOIN exceptions e ON e.id = a.exception_id
+         WHERE e.status != 'resolved' AND e.kind IN (SELECT value FROM json_each(?2))",
+        anchors,
+        kinds
+    )
+    .fetch_all(store.reader())
+    .await?;
+    let scope = around.iter().map(|r| r.id.clone()).collect();
+    let rows = derived
+        .into_iter()
+        .map(|r| (r.id, r.status, r.fingerprint))
+        .chain(around.into_iter().map(|r| (r.id, r.status, r.fingerprint)));
+    let stored = rows
+        .map(|(id, status, fingerprint)| {
+            Ok(Stored {
+                status: Status::parse(&status)
+                    .ok_or_else(|| StoreError::corrupt("exceptions", "status", status.clone()))?,
+                id,
+                fingerprint,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((stored, scope))
 }
 
 async fn event_in(
@@ -231,21 +309,54 @@ pub async fn record_action(tx: &mut SqliteConnection, id: &str, step: &Step<'_>,
     event_in(tx, id, step.event, Some(step.actor_id), step.detail, &at).await
 }
 
-pub async fn record_run(store: &Store, started: DateTime<Utc>, millis: i64, n: Applied) -> Result<()> {
-    let started = format_ts(started);
-    let (raised, updated, resolved) = (n.raised as i64, n.updated as i64, n.resolved as i64);
+pub async fn record_run(store: &Store, run: &Run) -> Result<()> {
+    let started = format_ts(run.started);
+    let watermark = format_ts(run.watermark);
+    let (raised, updated, resolved) = (
+        run.applied.raised as i64,
+        run.applied.updated as i64,
+        run.applied.resolved as i64,
+    );
     sqlx::query!(
-        "INSERT INTO exception_runs (started_at, millis, raised, updated, resolved, open_total)
-         VALUES (?, ?, ?, ?, ?, (SELECT COUNT(*) FROM exceptions WHERE status = 'open'))",
+        "INSERT INTO exception_runs (started_at, millis, raised, updated, resolved, open_total, watermark, full_pass)
+         VALUES (?, ?, ?, ?, ?, (SELECT COALESCE(SUM(n), 0) FROM exception_counts WHERE status = 'open'), ?, ?)",
         started,
-        millis,
+        run.millis,
         raised,
         updated,
-        resolved
+        resolved,
+        watermark,
+        run.full
     )
     .execute(store.writer())
     .await?;
     Ok(())
+}
+
+/// One derivation, as the runs log keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Run {
+    /// The time the rules judged by (SLAs, ages).
+    pub started: DateTime<Utc>,
+    /// The wall clock when it began reading the mirror: records synced later are the next
+    /// incremental run's work.
+    pub watermark: DateTime<Utc>,
+    pub millis: i64,
+    pub applied: Applied,
+    pub full: bool,
+}
+
+/// Where the next incremental derivation starts: the last run's watermark. `None` until a full
+/// derivation has run with anchors and duplicate keys kept.
+pub async fn watermark(store: &Store) -> Result<Option<DateTime<Utc>>> {
+    let w = sqlx::query_scalar!(
+        r#"SELECT watermark AS "watermark!: String" FROM exception_runs
+           WHERE watermark IS NOT NULL ORDER BY id DESC LIMIT 1"#
+    )
+    .fetch_optional(store.reader())
+    .await?;
+    w.map(|w| crate::parse_ts(&w).map_err(|e| StoreError::corrupt("exception_runs", "watermark", e)))
+        .transpose()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -113,7 +113,8 @@ pub async fn get(store: &Store, connection_id: &str, external_id: &str) -> Resul
 
 async fn load(store: &Store, only: Option<(&str, &str)>, with_lines: bool) -> Result<Vec<Invoice>> {
     let (conn, ext) = only.unzip();
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        HeaderRow,
         "SELECT connection_id, external_id, entity_code, supplier_external_id, number, invoice_date, due_date, currency,
                 total_minor, status, po_number, created_by, coded_by, source_version, source_updated_at, fetched_at
          FROM invoices
@@ -139,34 +140,8 @@ async fn load(store: &Store, only: Option<(&str, &str)>, with_lines: bool) -> Re
     let mut lines = lines.into_iter().peekable();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let currency = Currency::new(&r.currency)?;
-        let mut inv = Invoice {
-            provenance: Provenance {
-                connection_id: r.connection_id,
-                external_id: r.external_id,
-                source_version: r.source_version,
-                source_updated_at: parse_ts(&r.source_updated_at)
-                    .map_err(|e| corrupt("source_updated_at")(e.to_string()))?,
-                fetched_at: parse_ts(&r.fetched_at).map_err(|e| corrupt("fetched_at")(e.to_string()))?,
-            },
-            entity_code: r.entity_code,
-            supplier_external_id: r.supplier_external_id,
-            number: r.number,
-            invoice_date: r
-                .invoice_date
-                .parse()
-                .map_err(|e: chrono::ParseError| corrupt("invoice_date")(e.to_string()))?,
-            due_date: r
-                .due_date
-                .parse()
-                .map_err(|e: chrono::ParseError| corrupt("due_date")(e.to_string()))?,
-            total: Money::from_minor(r.total_minor, currency),
-            status: InvoiceStatus::parse(&r.status)?,
-            po_number: r.po_number,
-            created_by: r.created_by,
-            coded_by: r.coded_by,
-            lines: Vec::new(),
-        };
+        let mut inv = header(r)?;
+        let currency = inv.total.currency();
         // Lines of invoices before this one in the order were skipped by the filter or are orphans.
         while let Some(l) = lines.peek() {
             let key = (l.connection_id.as_str(), l.invoice_external_id.as_str());
@@ -198,4 +173,94 @@ async fn load(store: &Store, only: Option<(&str, &str)>, with_lines: bool) -> Re
         out.push(inv);
     }
     Ok(out)
+}
+
+/// An `invoices` row as every query of it selects it.
+struct HeaderRow {
+    connection_id: String,
+    external_id: String,
+    entity_code: String,
+    supplier_external_id: String,
+    number: String,
+    invoice_date: String,
+    due_date: String,
+    currency: String,
+    total_minor: i64,
+    status: String,
+    po_number: Option<String>,
+    created_by: Option<String>,
+    coded_by: Option<String>,
+    source_version: i64,
+    source_updated_at: String,
+    fetched_at: String,
+}
+
+/// The invoice of a row, without its lines.
+fn header(r: HeaderRow) -> Result<Invoice> {
+    let currency = Currency::new(&r.currency)?;
+    Ok(Invoice {
+        provenance: Provenance {
+            connection_id: r.connection_id,
+            external_id: r.external_id,
+            source_version: r.source_version,
+            source_updated_at: parse_ts(&r.source_updated_at)
+                .map_err(|e| corrupt("source_updated_at")(e.to_string()))?,
+            fetched_at: parse_ts(&r.fetched_at).map_err(|e| corrupt("fetched_at")(e.to_string()))?,
+        },
+        entity_code: r.entity_code,
+        supplier_external_id: r.supplier_external_id,
+        number: r.number,
+        invoice_date: r
+            .invoice_date
+            .parse()
+            .map_err(|e: chrono::ParseError| corrupt("invoice_date")(e.to_string()))?,
+        due_date: r
+            .due_date
+            .parse()
+            .map_err(|e: chrono::ParseError| corrupt("due_date")(e.to_string()))?,
+        total: Money::from_minor(r.total_minor, currency),
+        status: InvoiceStatus::parse(&r.status)?,
+        po_number: r.po_number,
+        created_by: r.created_by,
+        coded_by: r.coded_by,
+        lines: Vec::new(),
+    })
+}
+
+/// Invoices by external id, in whichever AP connection has them, without their lines.
+pub async fn headers_of(store: &Store, ids: &[String]) -> Result<Vec<Invoice>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(ids).map_err(|e| corrupt("external_id")(e.to_string()))?;
+    sqlx::query_as!(
+        HeaderRow,
+        "SELECT connection_id, external_id, entity_code, supplier_external_id, number, invoice_date, due_date, currency,
+                total_minor, status, po_number, created_by, coded_by, source_version, source_updated_at, fetched_at
+         FROM invoices
+         WHERE connection_id IN (SELECT id FROM connections) AND external_id IN (SELECT value FROM json_each(?1))",
+        ids
+    )
+    .fetch_all(store.reader())
+    .await?
+    .into_iter()
+    .map(header)
+    .collect()
+}
+
+/// Invoices fetched after `since`, without their lines.
+pub async fn headers_fetched_since(store: &Store, since: chrono::DateTime<chrono::Utc>) -> Result<Vec<Invoice>> {
+    let since = crate::format_ts(since);
+    sqlx::query_as!(
+        HeaderRow,
+        "SELECT connection_id, external_id, entity_code, supplier_external_id, number, invoice_date, due_date, currency,
+                total_minor, status, po_number, created_by, coded_by, source_version, source_updated_at, fetched_at
+         FROM invoices WHERE fetched_at > ?1",
+        since
+    )
+    .fetch_all(store.reader())
+    .await?
+    .into_iter()
+    .map(header)
+    .collect()
 }

@@ -15,6 +15,7 @@ pub mod bank_accounts;
 pub mod bank_statements;
 pub mod close_tasks;
 pub mod connections;
+pub mod duplicate_keys;
 pub mod entities;
 pub mod exceptions;
 pub mod fx_rates;

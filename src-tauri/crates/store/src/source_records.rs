@@ -147,3 +147,105 @@ pub async fn unbooked_payments(store: &Store) -> Result<Vec<(String, Document)>>
         .map(|r| Ok((r.connection_id, parse("payments", &r.payload)?)))
         .collect()
 }
+
+/// The records of `resources` synced after `since`, with their connection: what an incremental
+/// exception derivation starts from.
+pub async fn synced_since(store: &Store, since: DateTime<Utc>, resources: &[&str]) -> Result<Vec<(String, Document)>> {
+    let since = format_ts(since);
+    let json = to_json(resources)?;
+    let rows = sqlx::query!(
+        "SELECT connection_id, resource, payload FROM source_records
+         WHERE synced_at > ?1 AND resource IN (SELECT value FROM json_each(?2))",
+        since,
+        json
+    )
+    .fetch_all(store.reader())
+    .await?;
+    rows.into_iter()
+        .map(|r| Ok((r.connection_id, parse(&r.resource, &r.payload)?)))
+        .collect()
+}
+
+/// Records of `resource` by external id, in whichever connection has them.
+pub async fn by_ids(store: &Store, resource: &str, ids: &[String]) -> Result<Vec<(String, Document)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let json = to_json(ids)?;
+    let rows = sqlx::query!(
+        "SELECT connection_id, payload FROM source_records
+         WHERE connection_id IN (SELECT id FROM connections) AND resource = ?1
+           AND external_id IN (SELECT value FROM json_each(?2))",
+        resource,
+        json
+    )
+    .fetch_all(store.reader())
+    .await?;
+    rows.into_iter()
+        .map(|r| Ok((r.connection_id, parse(resource, &r.payload)?)))
+        .collect()
+}
+
+/// How a changed record leads to the records derived together with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// Posted invoices quoting one of these purchase orders.
+    PostedByOrder,
+    /// Goods receipts against one of these purchase orders.
+    ReceiptsByOrder,
+    /// Posted invoices of one of these AP invoices.
+    PostedByApInvoice,
+    /// Posting errors of one of these AP invoices.
+    ErrorsByApInvoice,
+    /// Payment instructions to one of these suppliers.
+    InstructionsBySupplier,
+    /// Bank account changes of one of these suppliers.
+    BankChangesBySupplier,
+}
+
+// Each arm names its resource and key as literals, so SQLite picks the partial expression index
+// the incremental-exceptions migration made for exactly that pair.
+macro_rules! linked_rows {
+    ($db:expr, $json:expr, $resource:literal, $path:literal) => {
+        (
+            $resource,
+            sqlx::query!(
+                "SELECT connection_id, payload FROM source_records WHERE resource = '"
+                    + $resource
+                    + "' AND json_extract(payload, '"
+                    + $path
+                    + "') IN (SELECT value FROM json_each(?1))",
+                $json
+            )
+            .fetch_all($db)
+            .await?
+            .into_iter()
+            .map(|r| (r.connection_id, r.payload))
+            .collect::<Vec<_>>(),
+        )
+    };
+}
+
+/// The records `link` leads to from `keys`, with their connection.
+pub async fn linked(store: &Store, link: Link, keys: &[String]) -> Result<Vec<(String, Document)>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let json = to_json(keys)?;
+    let db = store.reader();
+    let (resource, rows) = match link {
+        Link::PostedByOrder => linked_rows!(db, json, "posted_invoices", "$.purchase_order_id"),
+        Link::ReceiptsByOrder => linked_rows!(db, json, "goods_receipts", "$.purchase_order_id"),
+        Link::PostedByApInvoice => linked_rows!(db, json, "posted_invoices", "$.ap_reference"),
+        Link::ErrorsByApInvoice => linked_rows!(db, json, "posting_errors", "$.ap_reference"),
+        Link::InstructionsBySupplier => linked_rows!(db, json, "payment_instructions", "$.supplier_id"),
+        Link::BankChangesBySupplier => linked_rows!(db, json, "bank_account_changes", "$.supplier_id"),
+    };
+    rows.into_iter()
+        .map(|(conn, payload)| Ok((conn, parse(resource, &payload)?)))
+        .collect()
+}
+
+fn to_json<T: serde::Serialize + ?Sized>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::corrupt("source_records", "lookup", e))
+}

@@ -58,31 +58,74 @@ pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[Supplier]) -> Resu
 
 /// Every supplier, ordered by connection and external id.
 pub async fn all(store: &crate::Store) -> Result<Vec<Supplier>> {
-    let rows = sqlx::query!(
+    sqlx::query_as!(
+        SupplierRow,
         "SELECT connection_id, external_id, name, country, bank_account, on_hold, source_version, source_updated_at,
                 fetched_at
          FROM suppliers ORDER BY connection_id, external_id"
     )
     .fetch_all(store.reader())
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            let ts = |s: &str, col: &'static str| {
-                crate::parse_ts(s).map_err(|e| crate::StoreError::corrupt("suppliers", col, e))
-            };
-            Ok(Supplier {
-                provenance: domain::Provenance {
-                    connection_id: r.connection_id,
-                    external_id: r.external_id,
-                    source_version: r.source_version,
-                    source_updated_at: ts(&r.source_updated_at, "source_updated_at")?,
-                    fetched_at: ts(&r.fetched_at, "fetched_at")?,
-                },
-                name: r.name,
-                country: r.country,
-                bank_account: r.bank_account,
-                on_hold: r.on_hold != 0,
-            })
-        })
-        .collect()
+    .await?
+    .into_iter()
+    .map(supplier)
+    .collect()
+}
+
+/// Suppliers fetched after `since` or with one of `ids` (external ids, any AP connection).
+pub async fn changed_or_of(
+    store: &crate::Store,
+    since: chrono::DateTime<chrono::Utc>,
+    ids: &[String],
+) -> Result<Vec<Supplier>> {
+    let since = crate::format_ts(since);
+    let ids = serde_json::to_string(ids).map_err(|e| crate::StoreError::corrupt("suppliers", "external_id", e))?;
+    sqlx::query_as!(
+        SupplierRow,
+        "SELECT connection_id, external_id, name, country, bank_account, on_hold, source_version, source_updated_at,
+                fetched_at
+         FROM suppliers WHERE fetched_at > ?1
+         UNION
+         SELECT connection_id, external_id, name, country, bank_account, on_hold, source_version, source_updated_at,
+                fetched_at
+         FROM suppliers
+         WHERE connection_id IN (SELECT id FROM connections) AND external_id IN (SELECT value FROM json_each(?2))",
+        since,
+        ids
+    )
+    .fetch_all(store.reader())
+    .await?
+    .into_iter()
+    .map(supplier)
+    .collect()
+}
+
+/// A `suppliers` row as every query of it selects it.
+struct SupplierRow {
+    connection_id: String,
+    external_id: String,
+    name: String,
+    country: String,
+    bank_account: Option<String>,
+    on_hold: i64,
+    source_version: i64,
+    source_updated_at: String,
+    fetched_at: String,
+}
+
+fn supplier(r: SupplierRow) -> Result<Supplier> {
+    let ts =
+        |s: &str, col: &'static str| crate::parse_ts(s).map_err(|e| crate::StoreError::corrupt("suppliers", col, e));
+    Ok(Supplier {
+        provenance: domain::Provenance {
+            connection_id: r.connection_id,
+            external_id: r.external_id,
+            source_version: r.source_version,
+            source_updated_at: ts(&r.source_updated_at, "source_updated_at")?,
+            fetched_at: ts(&r.fetched_at, "fetched_at")?,
+        },
+        name: r.name,
+        country: r.country,
+        bank_account: r.bank_account,
+        on_hold: r.on_hold != 0,
+    })
 }

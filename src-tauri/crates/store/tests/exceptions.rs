@@ -27,6 +27,7 @@ fn raised(i: usize) -> Raised {
         invoice: Some(format!("INV-{i}")),
         supplier: None,
         subject: None,
+        anchors: Vec::new(),
     }
 }
 

@@ -43,6 +43,9 @@ pub async fn run(
 ) {
     // Time-based rules (SLAs, overdue approvals) need a pass now and then even when nothing syncs.
     let mut last_derived: Option<std::time::Instant> = None;
+    // The full derivation reads the whole mirror; it runs at most a fifth of the time, the
+    // incremental one after every sync in between.
+    let mut last_full: Option<(std::time::Instant, Duration)> = None;
     loop {
         let mut moved = false;
         match engine.deliver_outbox().await {
@@ -74,7 +77,8 @@ pub async fn run(
                 on_change(Change::Failed(e.to_string()));
             }
         }
-        if moved || last_derived.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
+        let full_due = last_full.is_none_or(|(at, took)| at.elapsed() > Duration::from_secs(60).max(took * 5));
+        if moved || full_due || last_derived.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
             last_derived = Some(std::time::Instant::now());
             match engine.escalate_overdue().await {
                 Ok(n) if n > 0 => wake.notify_one(),
@@ -86,7 +90,16 @@ pub async fn run(
                 Ok(_) => {}
                 Err(e) => warn!(error = %e, "close signals could not be checked"),
             }
-            match engine.derive_exceptions(chrono::Utc::now()).await {
+            let began = std::time::Instant::now();
+            let derived = if full_due {
+                engine.derive_exceptions(chrono::Utc::now()).await
+            } else {
+                engine.derive_exception_changes(chrono::Utc::now()).await
+            };
+            if full_due && derived.is_ok() {
+                last_full = Some((std::time::Instant::now(), began.elapsed()));
+            }
+            match derived {
                 Ok(d) if d.applied.raised + d.applied.updated + d.applied.resolved > 0 => {
                     on_change(Change::Exceptions {
                         raised: d.applied.raised,

@@ -51,12 +51,32 @@ fn resolution(action: ActionKind, reason: Option<&str>) -> Resolution {
     }
 }
 
-/// Delivers the outbox, syncs every system and derives again.
+/// Delivers the outbox, syncs every system and derives again around what changed, as the app's
+/// runner does after a sync.
 async fn round_trip(s: &Setup) -> sync::exceptions::Derivation {
     let delivered = s.engine.deliver_outbox().await.unwrap();
     assert_eq!(delivered.refused, 0, "{delivered:?}");
     s.engine.sync_all().await.unwrap();
-    s.engine.derive_exceptions(now()).await.unwrap()
+    let d = s.engine.derive_exception_changes(now()).await.unwrap();
+    assert!(!d.full, "a full pass ran before, so this one is incremental");
+    d
+}
+
+/// The stored state of the kinds the incremental pass owns: id, status, fingerprint.
+async fn incremental_state(s: &Setup) -> Vec<(String, String, String)> {
+    let kinds: Vec<&str> = domain::exception::rules::INCREMENTAL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    let mut rows: Vec<_> = store::exceptions::stored(&s.store)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| kinds.contains(&e.id.split(':').next().unwrap()))
+        .map(|e| (e.id, format!("{:?}", e.status), e.fingerprint))
+        .collect();
+    rows.sort();
+    rows
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -259,4 +279,159 @@ async fn intercompany_documents_the_entities_book_differently_are_raised_for_con
         .unwrap();
     assert_eq!(d.evidence.columns.len(), 2);
     assert!(d.evidence.rows[0].differs, "{:?}", d.evidence);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_changes_at_the_sources_the_incremental_pass_leaves_the_queue_as_a_full_pass_would() {
+    use domain::Document;
+    let s = setup(11, 3000).await;
+    s.engine.sync_all().await.unwrap();
+    s.engine.derive_exceptions(now()).await.unwrap();
+
+    // A price variance cleared at its purchase order: the order's prices now are the invoice's.
+    let variance = open_of(&s, Kind::PriceVariance).await.remove(0);
+    let subject = store::exceptions::get(&s.store, &variance.id, now())
+        .await
+        .unwrap()
+        .unwrap()
+        .subject
+        .unwrap();
+    let Some(Document::PostedInvoice(inv)) =
+        s.estate
+            .document(&subject.connection_id, "posted_invoices", &subject.external_id)
+    else {
+        panic!("no invoice")
+    };
+    let po = inv.purchase_order_id.clone().unwrap();
+    s.estate
+        .change(&subject.connection_id, "purchase_orders", &po, |d| {
+            if let Document::PurchaseOrder(p) = d {
+                for l in &mut p.lines {
+                    if let Some(il) = inv.lines.iter().find(|il| il.po_line_no == Some(l.line_no)) {
+                        l.unit_price = il.unit_price;
+                        l.amount = l.quantity * il.unit_price;
+                    }
+                }
+            }
+        })
+        .unwrap();
+
+    // A posting error fixed in the ERP.
+    let posting = open_of(&s, Kind::PostingFailed).await.remove(0);
+    let ps = store::exceptions::get(&s.store, &posting.id, now())
+        .await
+        .unwrap()
+        .unwrap()
+        .subject
+        .unwrap();
+    s.estate
+        .change(&ps.connection_id, "posting_errors", &ps.external_id, |d| {
+            if let Document::PostingError(e) = d {
+                e.status = "resolved".into();
+            }
+        })
+        .unwrap();
+
+    // A settled payment the bank now rejects.
+    let instructions = store::source_records::list(&s.store, "payment_instructions")
+        .await
+        .unwrap();
+    let (tconn, settled) = instructions
+        .iter()
+        .find_map(|(c, d)| match d {
+            Document::PaymentInstruction(i) if i.status == "ACSC" => Some((c.clone(), i.id.clone())),
+            _ => None,
+        })
+        .unwrap();
+    s.estate
+        .change(&tconn, "payment_instructions", &settled, |d| {
+            if let Document::PaymentInstruction(i) = d {
+                i.status = "RJCT".into();
+                i.reason = Some("AC04".into());
+            }
+        })
+        .unwrap();
+
+    // A second bill: one invoice takes another's supplier, number, date and amount.
+    let posted = store::source_records::list(&s.store, "posted_invoices").await.unwrap();
+    let mut open_posted = posted.iter().filter_map(|(c, d)| match d {
+        Document::PostedInvoice(p) if p.status != "cancelled" && c == &subject.connection_id => Some(p),
+        _ => None,
+    });
+    let original = open_posted.next().unwrap().clone();
+    let copy = open_posted.find(|p| p.currency == original.currency).unwrap().clone();
+    s.estate
+        .change(&subject.connection_id, "posted_invoices", &copy.id, |d| {
+            if let Document::PostedInvoice(p) = d {
+                p.supplier_id = original.supplier_id.clone();
+                p.invoice_number = original.invoice_number.clone();
+                p.invoice_date = original.invoice_date;
+                p.amount = original.amount;
+            }
+        })
+        .unwrap();
+
+    // A supplier blocked in the ERP but not in AP, and an AP invoice edited.
+    let masters = store::source_records::list(&s.store, "supplier_masters").await.unwrap();
+    let (mconn, master) = masters
+        .iter()
+        .find_map(|(c, d)| match d {
+            Document::SupplierMaster(m) if !m.blocked => Some((c.clone(), m.id.clone())),
+            _ => None,
+        })
+        .unwrap();
+    s.estate
+        .change(&mconn, "supplier_masters", &master, |d| {
+            if let Document::SupplierMaster(m) = d {
+                m.blocked = true;
+            }
+        })
+        .unwrap();
+    // (One no other change here leads to, so each change above is found on its own path.)
+    let others = [&inv.ap_reference, &original.ap_reference, &copy.ap_reference];
+    let ap_invoice = s
+        .estate
+        .ap
+        .snapshot()
+        .invoices
+        .iter()
+        .rev()
+        .map(|i| i.id.clone())
+        .find(|id| !others.contains(&id))
+        .unwrap();
+    assert!(s.estate.ap.touch_invoice(&ap_invoice, 3));
+
+    s.engine.sync_all().await.unwrap();
+    let d = s.engine.derive_exception_changes(now()).await.unwrap();
+    assert!(!d.full);
+    let status = |id: String| {
+        let store = s.store.clone();
+        async move {
+            store::exceptions::get(&store, &id, now())
+                .await
+                .unwrap()
+                .map(|e| e.row.status)
+        }
+    };
+    assert_eq!(status(variance.id.clone()).await, Some(Status::Resolved));
+    assert_eq!(status(posting.id.clone()).await, Some(Status::Resolved));
+    assert_eq!(
+        status(format!("bank_rejection:{tconn}:{settled}")).await,
+        Some(Status::Open)
+    );
+    let (a, b) = (
+        format!("{}:{}", subject.connection_id, original.id),
+        format!("{}:{}", subject.connection_id, copy.id),
+    );
+    let pair = if a < b { format!("{a}|{b}") } else { format!("{b}|{a}") };
+    assert_eq!(status(format!("suspected_duplicate:{pair}")).await, Some(Status::Open));
+    assert_eq!(
+        status(format!("state_mismatch:{mconn}:supplier:{master}")).await,
+        Some(Status::Open)
+    );
+
+    // The full pass finds nothing the incremental one missed or got wrong.
+    let incremental = incremental_state(&s).await;
+    s.engine.derive_exceptions(now()).await.unwrap();
+    assert_eq!(incremental, incremental_state(&s).await);
 }

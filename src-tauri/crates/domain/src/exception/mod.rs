@@ -287,6 +287,15 @@ pub struct Raised {
     pub supplier: Option<String>,
     /// Where the resolving actions go.
     pub subject: Option<Subject>,
+    /// The mirror records it was derived from (see [`anchor`]): a change to any of them makes
+    /// an incremental derivation look at it again.
+    #[serde(default)]
+    pub anchors: Vec<String>,
+}
+
+/// The key of one mirror record, as exceptions name the records they were derived from.
+pub fn anchor(connection_id: &str, resource: &str, external_id: &str) -> String {
+    format!("{connection_id}/{resource}/{external_id}")
 }
 
 impl Raised {
@@ -392,6 +401,7 @@ mod tests {
             invoice: None,
             supplier: None,
             subject: None,
+            anchors: Vec::new(),
         }
     }
 

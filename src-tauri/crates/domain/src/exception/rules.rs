@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use rust_decimal::Decimal;
 
-use super::{Evidence, ExceptionPolicy, Kind, Raised, Severity, Subject};
+use super::{anchor, Evidence, ExceptionPolicy, Kind, Raised, Severity, Subject};
 use crate::close_plan::{TaskPlan, TaskState};
 use crate::duplicate::{self, Candidate};
 use crate::erp::{
@@ -69,17 +69,41 @@ pub struct Snapshot<'a> {
 
 /// Every exception that holds in `s`.
 pub fn derive(s: &Snapshot<'_>, policy: &ExceptionPolicy) -> Vec<Raised> {
+    let mut out = derive_records(s, policy);
+    supplier_holds(s, &mut out);
+    intercompany(s, &mut out);
+    close_late(s, &mut out);
+    out
+}
+
+/// The kinds [`derive_records`] raises. Each follows from its anchor records and the few they
+/// point at, so a changed record is re-derived on its own; the others read a supplier's whole
+/// book, both sides of an intercompany period or a whole close plan, and come from the full pass.
+pub const INCREMENTAL: [Kind; 12] = [
+    Kind::PriceVariance,
+    Kind::QuantityVariance,
+    Kind::MissingReceipt,
+    Kind::MissingPo,
+    Kind::CurrencyMismatch,
+    Kind::SuspectedDuplicate,
+    Kind::BankDetailsChanged,
+    Kind::PostingFailed,
+    Kind::BankRejection,
+    Kind::PaymentUnconfirmed,
+    Kind::ApprovalOverdue,
+    Kind::StateMismatch,
+];
+
+/// The record-level rules: the kinds in [`INCREMENTAL`].
+pub fn derive_records(s: &Snapshot<'_>, policy: &ExceptionPolicy) -> Vec<Raised> {
     let mut out = Vec::new();
     three_way(s, policy, &mut out);
     duplicates(s, policy, &mut out);
-    supplier_holds(s, &mut out);
     bank_details_changed(s, policy, &mut out);
     posting_failed(s, &mut out);
     payments(s, policy, &mut out);
     approvals_overdue(s, &mut out);
     state_mismatch(s, &mut out);
-    intercompany(s, &mut out);
-    close_late(s, &mut out);
     out
 }
 
@@ -286,6 +310,7 @@ fn match_exception(
             resource: "posted_invoices".into(),
             external_id: inv.id.clone(),
         }),
+        anchors: vec![anchor(conn, "posted_invoices", &inv.id)],
     }
 }
 
@@ -352,6 +377,10 @@ pub fn duplicates(s: &Snapshot<'_>, policy: &ExceptionPolicy, out: &mut Vec<Rais
                 resource: "suppliers".into(),
                 external_id: later.supplier_id.clone(),
             }),
+            anchors: vec![
+                anchor(ca, "posted_invoices", &a.id),
+                anchor(cb, "posted_invoices", &b.id),
+            ],
         });
     }
 }
@@ -414,6 +443,7 @@ pub fn supplier_holds(s: &Snapshot<'_>, out: &mut Vec<Raised>) {
                 resource: "suppliers".into(),
                 external_id: sid.into(),
             }),
+            anchors: vec![anchor(&sup.provenance.connection_id, "suppliers", sid)],
         });
     }
 }
@@ -477,6 +507,7 @@ pub fn bank_details_changed(s: &Snapshot<'_>, policy: &ExceptionPolicy, out: &mu
                 resource: "suppliers".into(),
                 external_id: i.supplier_id.clone(),
             }),
+            anchors: vec![anchor(conn, "payment_instructions", &i.id)],
         });
     }
 }
@@ -515,6 +546,7 @@ pub fn posting_failed(s: &Snapshot<'_>, out: &mut Vec<Raised>) {
                 resource: "posting_errors".into(),
                 external_id: e.id.clone(),
             }),
+            anchors: vec![anchor(conn, "posting_errors", &e.id)],
         });
     }
 }
@@ -561,6 +593,7 @@ pub fn payments(s: &Snapshot<'_>, policy: &ExceptionPolicy, out: &mut Vec<Raised
                     resource: "payment_instructions".into(),
                     external_id: i.id.clone(),
                 }),
+                anchors: vec![anchor(conn, "payment_instructions", &i.id)],
             });
         } else if i.status != "ACSC" && s.now - first_seen(i) > confirm {
             let since = first_seen(i) + confirm;
@@ -584,6 +617,7 @@ pub fn payments(s: &Snapshot<'_>, policy: &ExceptionPolicy, out: &mut Vec<Raised
                 invoice: i.invoice_ids.first().cloned(),
                 supplier: Some(i.supplier_id.clone()),
                 subject: None,
+                anchors: vec![anchor(conn, "payment_instructions", &i.id)],
             });
         }
     }
@@ -627,6 +661,11 @@ pub fn approvals_overdue(s: &Snapshot<'_>, out: &mut Vec<Raised>) {
             invoice: Some(ap.invoice_external_id.clone()),
             supplier: Some(a.invoice.supplier_external_id.clone()),
             subject: None,
+            anchors: vec![anchor(
+                &ap.provenance.connection_id,
+                "approvals",
+                &ap.provenance.external_id,
+            )],
         });
     }
 }
@@ -659,6 +698,7 @@ pub fn state_mismatch(s: &Snapshot<'_>, out: &mut Vec<Raised>) {
             invoice: Some(p.ap_reference.clone()),
             supplier: Some(p.supplier_id.clone()),
             subject: None,
+            anchors: vec![anchor(conn, "posted_invoices", &p.id)],
         });
     }
     let ap_hold: HashMap<&str, &Supplier> = s
@@ -684,6 +724,7 @@ pub fn state_mismatch(s: &Snapshot<'_>, out: &mut Vec<Raised>) {
             invoice: None,
             supplier: Some(m.id.clone()),
             subject: None,
+            anchors: vec![anchor(conn, "supplier_masters", &m.id)],
         });
     }
 }
@@ -716,6 +757,7 @@ pub fn intercompany(s: &Snapshot<'_>, out: &mut Vec<Raised>) {
             invoice: None,
             supplier: None,
             subject: None,
+            anchors: Vec::new(),
         });
     }
 }
@@ -755,6 +797,7 @@ pub fn close_late(s: &Snapshot<'_>, out: &mut Vec<Raised>) {
                 resource: "close_tasks".into(),
                 external_id: task.id.clone(),
             }),
+            anchors: vec![anchor(t.connection_id, "close_tasks", &task.id)],
         });
     }
 }

@@ -1,5 +1,8 @@
-//! Re-deriving the exception queue after a sync: read the mirror into a snapshot, run the pure
-//! rules, diff against what is stored, apply the changes with their history.
+//! Re-deriving the exception queue: read the mirror into a snapshot, run the pure rules, diff
+//! against what is stored, apply the changes with their history. The full pass reads the whole
+//! mirror; after a sync, [`incremental`] reads only what changed and what it points at.
+
+mod incremental;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -8,8 +11,9 @@ use chrono::{DateTime, Utc};
 use domain::close_plan::{self, TaskPlan};
 use domain::exception;
 use domain::exception::rules::{self, AgedApproval, IcMismatch, PlannedTask, Snapshot};
-use domain::{ApprovalStatus, BusinessCalendar, Document};
-use store::exceptions::Applied;
+use domain::{Approval, ApprovalStatus, BusinessCalendar, Document, Invoice, LegalEntity, Supplier};
+use store::duplicate_keys::DuplicateKey;
+use store::exceptions::{Applied, Run};
 use tracing::{info, info_span, warn, Instrument};
 
 use crate::reconcile::{intercompany, IcIssue, IcSide, Period};
@@ -30,8 +34,72 @@ const RESOURCES: [&str; 8] = [
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Derivation {
     pub applied: Applied,
+    /// Exceptions the rules raised in this pass (all of them in a full pass, those around the
+    /// changed records in an incremental one).
     pub open: usize,
     pub millis: u128,
+    /// Whether the whole mirror was read.
+    pub full: bool,
+}
+
+/// The mirror's records the rules read, owned; [`Loaded::snapshot`] lends them to the pure rules.
+#[derive(Default)]
+struct Loaded {
+    docs: Vec<(String, Document)>,
+    invoices: Vec<Invoice>,
+    suppliers: Vec<Supplier>,
+    /// Pending steps only.
+    approvals: Vec<Approval>,
+    entities: Vec<LegalEntity>,
+    /// The AP system duplicate and bank-change exceptions are resolved in.
+    ap_connection: String,
+}
+
+impl Loaded {
+    /// The snapshot of what was loaded, without intercompany and close plans (the full pass adds them).
+    fn snapshot<'a>(&'a self, now: DateTime<Utc>, approval_sla_days: i64) -> Snapshot<'a> {
+        let mut s = Snapshot {
+            now,
+            ap_connection: &self.ap_connection,
+            approval_sla_days,
+            ..Snapshot::default()
+        };
+        for (conn, d) in &self.docs {
+            match d {
+                Document::PostedInvoice(x) => s.posted.push((conn, x)),
+                Document::PurchaseOrder(x) => {
+                    s.purchase_orders.insert(&x.id, x);
+                }
+                Document::GoodsReceipt(x) => s.receipts.entry(&x.purchase_order_id).or_default().push(x),
+                Document::PostingError(x) => s.posting_errors.push((conn, x)),
+                Document::PaymentInstruction(x) => s.instructions.push((conn, x)),
+                Document::SupplierMaster(x) => s.supplier_masters.push((conn, x)),
+                Document::BankAccountChange(x) => s.bank_changes.push(x),
+                _ => {}
+            }
+        }
+        s.ap_invoices = self
+            .invoices
+            .iter()
+            .map(|i| (i.provenance.external_id.as_str(), i))
+            .collect();
+        s.ap_suppliers = self.suppliers.iter().collect();
+        let by_entity: HashMap<&str, &LegalEntity> = self.entities.iter().map(|e| (e.code.as_str(), e)).collect();
+        for a in self.approvals.iter().filter(|a| a.status == ApprovalStatus::Pending) {
+            let Some(inv) = s.ap_invoices.get(a.invoice_external_id.as_str()).copied() else {
+                continue;
+            };
+            let Some(e) = by_entity.get(inv.entity_code.as_str()) else {
+                continue;
+            };
+            s.approvals.push(AgedApproval {
+                approval: a,
+                invoice: inv,
+                age_days: e.business_age(a.assigned_at, now),
+            });
+        }
+        s
+    }
 }
 
 impl Engine {
@@ -40,26 +108,25 @@ impl Engine {
         let span = info_span!("derive_exceptions");
         async move {
             let started = Instant::now();
+            let watermark = Utc::now();
             let policy = self.exception_policy.clone();
-            let mut docs: HashMap<&str, Vec<(String, Document)>> = HashMap::new();
+            let mut loaded = Loaded::default();
             for r in RESOURCES {
-                docs.insert(r, store::source_records::list(&self.store, r).await?);
+                loaded.docs.extend(store::source_records::list(&self.store, r).await?);
             }
-            let invoices = store::invoices::headers(&self.store).await?;
-            let suppliers = store::suppliers::all(&self.store).await?;
-            let approvals = store::approvals::pending(&self.store).await?;
-            let entities = store::entities::list(&self.store).await?;
-            let ap_connection = invoices
-                .first()
-                .map(|i| i.provenance.connection_id.clone())
-                .unwrap_or_default();
+            loaded.invoices = store::invoices::headers(&self.store).await?;
+            loaded.suppliers = store::suppliers::all(&self.store).await?;
+            loaded.approvals = store::approvals::pending(&self.store).await?;
+            loaded.entities = store::entities::list(&self.store).await?;
+            loaded.ap_connection = ap_connection(&self.store).await?;
+            let entities = &loaded.entities;
             let calendars: HashMap<&str, &BusinessCalendar> =
                 entities.iter().map(|e| (e.code.as_str(), &e.calendar)).collect();
             let default_calendar = BusinessCalendar::default();
 
             // Close plans per entity and period, on the entity's calendar.
             let mut periods: HashMap<(String, String), Vec<(String, domain::erp::CloseTask)>> = HashMap::new();
-            for (conn, d) in &docs["close_tasks"] {
+            for (conn, d) in &loaded.docs {
                 if let Document::CloseTask(t) = d {
                     periods
                         .entry((t.company_code.clone(), t.period.clone()))
@@ -113,47 +180,8 @@ impl Engine {
                 }
             }
 
-            let mut s = Snapshot {
-                now,
-                ap_connection: &ap_connection,
-                intercompany: ic,
-                approval_sla_days: self.approval_policy.sla_business_days,
-                ..Snapshot::default()
-            };
-            for (conn, d) in docs.values().flatten() {
-                match d {
-                    Document::PostedInvoice(x) => s.posted.push((conn, x)),
-                    Document::PurchaseOrder(x) => {
-                        s.purchase_orders.insert(&x.id, x);
-                    }
-                    Document::GoodsReceipt(x) => s.receipts.entry(&x.purchase_order_id).or_default().push(x),
-                    Document::PostingError(x) => s.posting_errors.push((conn, x)),
-                    Document::PaymentInstruction(x) => s.instructions.push((conn, x)),
-                    Document::SupplierMaster(x) => s.supplier_masters.push((conn, x)),
-                    Document::BankAccountChange(x) => s.bank_changes.push(x),
-                    _ => {}
-                }
-            }
-            s.ap_invoices = invoices
-                .iter()
-                .map(|i| (i.provenance.external_id.as_str(), i))
-                .collect();
-            s.ap_suppliers = suppliers.iter().collect();
-            let by_entity: HashMap<&str, &domain::LegalEntity> =
-                entities.iter().map(|e| (e.code.as_str(), e)).collect();
-            for a in approvals.iter().filter(|a| a.status == ApprovalStatus::Pending) {
-                let Some(inv) = s.ap_invoices.get(a.invoice_external_id.as_str()).copied() else {
-                    continue;
-                };
-                let Some(e) = by_entity.get(inv.entity_code.as_str()) else {
-                    continue;
-                };
-                s.approvals.push(AgedApproval {
-                    approval: a,
-                    invoice: inv,
-                    age_days: e.business_age(a.assigned_at, now),
-                });
-            }
+            let mut s = loaded.snapshot(now, self.approval_policy.sla_business_days);
+            s.intercompany = ic;
             s.close_tasks = plans
                 .iter()
                 .map(|(conn, task, plan)| PlannedTask {
@@ -164,12 +192,34 @@ impl Engine {
                 .collect();
 
             let derived = rules::derive(&s, &policy);
+            let keys: Vec<DuplicateKey> = s
+                .posted
+                .iter()
+                .filter_map(|&(conn, inv)| DuplicateKey::of(conn, inv))
+                .collect();
+            store::duplicate_keys::replace_all(&self.store, &keys).await?;
             let open = derived.len();
+            let anchors: Vec<(String, String)> = derived
+                .iter()
+                .flat_map(|r| r.anchors.iter().map(|a| (a.clone(), r.id.clone())))
+                .collect();
             let stored = store::exceptions::stored(&self.store).await?;
             let changes = exception::plan(&stored, derived, |_| true);
             let applied = store::exceptions::apply(&self.store, &changes, &policy, now).await?;
+            let pairs: Vec<(&str, &str)> = anchors.iter().map(|(a, i)| (a.as_str(), i.as_str())).collect();
+            store::exceptions::anchor_all(&self.store, &pairs).await?;
             let millis = started.elapsed().as_millis();
-            store::exceptions::record_run(&self.store, now, millis as i64, applied).await?;
+            store::exceptions::record_run(
+                &self.store,
+                &Run {
+                    started: now,
+                    watermark,
+                    millis: millis as i64,
+                    applied,
+                    full: true,
+                },
+            )
+            .await?;
             info!(
                 raised = applied.raised,
                 updated = applied.updated,
@@ -178,11 +228,27 @@ impl Engine {
                 millis,
                 "exceptions derived"
             );
-            Ok(Derivation { applied, open, millis })
+            Ok(Derivation {
+                applied,
+                open,
+                millis,
+                full: true,
+            })
         }
         .instrument(span)
         .await
     }
+}
+
+/// The AP connection (the first by id, where a workspace has several).
+async fn ap_connection(store: &store::Store) -> Result<String, SyncError> {
+    Ok(store::connections::list(store)
+        .await?
+        .into_iter()
+        .filter(|c| c.kind == "ap")
+        .map(|c| c.id)
+        .min()
+        .unwrap_or_default())
 }
 
 fn ic_issue(i: IcIssue) -> &'static str {
