@@ -47,9 +47,13 @@ fn parse(resource: &str, payload: &str) -> Result<Document> {
 }
 
 /// Every mirrored record of `resource`, across connections, with the connection it came from.
+/// (Naming the connections lets SQLite seek the primary key per connection instead of reading
+/// every record of every resource.)
 pub async fn list(store: &Store, resource: &str) -> Result<Vec<(String, Document)>> {
     let rows = sqlx::query!(
-        "SELECT connection_id, payload FROM source_records WHERE resource = ? ORDER BY external_id",
+        "SELECT connection_id, payload FROM source_records
+         WHERE connection_id IN (SELECT id FROM connections) AND resource = ?
+         ORDER BY external_id",
         resource
     )
     .fetch_all(store.reader())
@@ -87,7 +91,8 @@ pub async fn unimported_statements(store: &Store, connection_id: &str) -> Result
 /// One mirrored record and the connection it came from.
 pub async fn get(store: &Store, resource: &str, external_id: &str) -> Result<Option<(String, Document)>> {
     let row = sqlx::query!(
-        "SELECT connection_id, payload FROM source_records WHERE resource = ? AND external_id = ? LIMIT 1",
+        "SELECT connection_id, payload FROM source_records
+         WHERE connection_id IN (SELECT id FROM connections) AND resource = ? AND external_id = ? LIMIT 1",
         resource,
         external_id
     )
@@ -138,7 +143,7 @@ pub async fn counts(store: &Store, connection_id: &str) -> Result<Vec<(String, i
 pub async fn unbooked_payments(store: &Store) -> Result<Vec<(String, Document)>> {
     let rows = sqlx::query!(
         r#"SELECT connection_id, payload FROM source_records s
-           WHERE resource = 'payments'
+           WHERE connection_id IN (SELECT id FROM connections) AND resource = 'payments'
              AND NOT EXISTS (SELECT 1 FROM ledger_entries l WHERE l.id = s.connection_id || ':' || s.external_id)"#
     )
     .fetch_all(store.reader())
