@@ -29,6 +29,7 @@ import {
 } from "../hooks/useQueue";
 import { useTableViews } from "../hooks/useTableViews";
 import { moveSelection, reconcileSelection, selectionAfterAction } from "../keyboard";
+import { formatMoney } from "../money";
 import { exportFieldsOf, fetchAllPages, type ExportRequest } from "../tableExport";
 import type { ViewSort } from "../tableViews";
 import { todayIn } from "../time";
@@ -39,7 +40,7 @@ import { DelegateDialog } from "./DelegateDialog";
 import { FiltersBar } from "./FiltersBar";
 import { QUEUE_COLUMNS, type CellContext } from "./queueColumns";
 import { QueueTable } from "./QueueTable";
-import { RejectDialog } from "./RejectDialog";
+import { ReasonDialog } from "./ReasonDialog";
 import { RunApprovalsPanel } from "./RunApprovalsPanel";
 import { TableToolbar } from "./TableToolbar";
 import { useTraceKey } from "./TraceKey";
@@ -398,8 +399,19 @@ export function ApprovalsScreen({
       <RunApprovalsPanel mirrorVersion={mirrorVersion} users={users} />
 
       {rejecting && (
-        <RejectDialog
-          row={rejecting}
+        <ReasonDialog
+          name="reject"
+          title={`Reject invoice ${rejecting.invoiceNumber}`}
+          subject={
+            <>
+              {rejecting.supplierName} · {rejecting.entityCode} ·{" "}
+              <span className="num">{formatMoney(rejecting.amount)}</span>
+            </>
+          }
+          fieldLabel="Reason (sent to the source system)"
+          fieldNoun="reason"
+          confirmLabel="Reject"
+          submittingLabel="Rejecting…"
           submitting={busyIds.has(rejecting.approvalId)}
           onCancel={() => setRejecting(null)}
           onSubmit={(reason) => {

@@ -21,8 +21,8 @@ import { BurndownChart } from "./BurndownChart";
 import { CloseBoardView } from "./CloseBoardView";
 import { CloseHeaderBar, CloseSummary, type CloseView } from "./CloseHeader";
 import { closeListColumns, CloseListView } from "./CloseListView";
-import { CloseSendBackDialog } from "./CloseSendBackDialog";
 import { CloseTaskPanel, type MoveResult } from "./CloseTaskPanel";
+import { ReasonDialog } from "./ReasonDialog";
 import { TableToolbar } from "./TableToolbar";
 
 export const QUEUED_TEXT = "Queued — sent to the ERP";
@@ -314,9 +314,14 @@ export function CloseScreen({ mirrorVersion, user, users }: WorkspaceProps) {
       </div>
 
       {sendBack && sendBackTask && (
-        <CloseSendBackDialog
-          task={sendBackTask}
-          shortId={shortTaskId(sendBackTask.id, entity, period)}
+        <ReasonDialog
+          name="send-back"
+          title={`Send back ${shortTaskId(sendBackTask.id, entity, period)}`}
+          subject={`${sendBackTask.name} · ${sendBackTask.dayLabel} · due ${sendBackTask.due}`}
+          fieldLabel="Note to the owner (why it goes back)"
+          fieldNoun="note"
+          confirmLabel="Send back"
+          submittingLabel="Sending back…"
           submitting={busyIds.has(sendBackTask.id)}
           refusal={sendBack.refusal}
           onCancel={() => setSendBack(null)}

@@ -14,7 +14,7 @@ interface Props {
 }
 
 /**
- * The RejectDialog pattern (required reason, Enter sends, Esc cancels), for
+ * The ReasonDialog pattern (required reason, Enter sends, Esc cancels), for
  * exception actions: a reason where the backend owes one, and for a re-send
  * an optional corrected IBAN (empty = the ERP's supplier master).
  */

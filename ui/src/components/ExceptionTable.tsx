@@ -1,5 +1,4 @@
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, type ReactNode } from "react";
+import { useMemo, type ReactNode } from "react";
 import type { ExceptionRow } from "../bindings";
 import { ageSeconds, isBreached, isNewSince, queueLabel, SEVERITY_TONE, STATUSES } from "../exceptions";
 import { formatSeconds } from "../format";
@@ -8,10 +7,9 @@ import type { ExportField } from "../tableExport";
 import { pickColumns, type ColumnMeta } from "../tableViews";
 import { formatFromNow, formatRelative, formatTimestamp } from "../time";
 import { ROW_HEIGHT } from "./QueueTable";
+import { VirtualTable } from "./VirtualTable";
 
 const HEADER_HEIGHT = 32;
-/** Start loading the next page when this close to the end of what is loaded. */
-const LOAD_AHEAD_ROWS = 30;
 
 interface CellInput {
   row: ExceptionRow;
@@ -206,39 +204,23 @@ export function ExceptionTable(props: Props) {
   const columns = useMemo(() => pickColumns(EXCEPTION_COLUMNS, columnIds), [columnIds]);
   const template = columns.map((c) => c.width).join(" ");
 
-  const scrollRef = useRef<HTMLDivElement>(null);
-  // TanStack Virtual returns non-memoizable functions; it is used as documented (as in QueueTable).
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    paddingStart: HEADER_HEIGHT,
-    scrollPaddingStart: HEADER_HEIGHT,
-    getItemKey: (index) => rows[index]?.id ?? index,
-  });
-  const items = virtualizer.getVirtualItems();
-
   const selectedIndex = selectedId === null ? -1 : rows.findIndex((r) => r.id === selectedId);
-  useEffect(() => {
-    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: "auto" });
-  }, [selectedIndex, virtualizer]);
-
-  const lastVisible = items.length > 0 ? (items[items.length - 1]?.index ?? 0) : -1;
-  useEffect(() => {
-    if (hasMore && !loadingMore && !loading && lastVisible >= rows.length - LOAD_AHEAD_ROWS) onLoadMore();
-  }, [hasMore, loadingMore, loading, lastVisible, rows.length, onLoadMore]);
 
   return (
-    <div className="queue-scroll" ref={scrollRef} data-testid="exception-table">
-      <div
-        role="grid"
-        aria-label="Exceptions"
-        aria-rowcount={total + 1}
-        className="queue-grid exc-grid"
-        style={{ height: virtualizer.getTotalSize() + (loadingMore ? ROW_HEIGHT : 0) }}
-      >
+    <VirtualTable
+      rows={rows}
+      rowHeight={ROW_HEIGHT}
+      headerHeight={HEADER_HEIGHT}
+      rowKey={(r) => r.id}
+      selectedIndex={selectedIndex}
+      paging={{ loading, loadingMore, hasMore, onLoadMore }}
+      gridTemplateColumns={template}
+      className="queue-scroll"
+      testId="exception-table"
+      gridClassName="queue-grid exc-grid"
+      label="Exceptions"
+      rowCount={total}
+      header={
         <div role="row" aria-rowindex={1} className="queue-header" style={{ gridTemplateColumns: template }}>
           {columns.map((c) => (
             <div key={c.id} role="columnheader" className={`cell${c.right ? " right" : ""}`} title={c.label}>
@@ -246,48 +228,39 @@ export function ExceptionTable(props: Props) {
             </div>
           ))}
         </div>
-
-        {items.map((item) => {
-          const row = rows[item.index];
-          if (!row) return null;
-          const selected = row.id === selectedId;
-          return (
-            <div
-              key={item.key}
-              role="row"
-              aria-rowindex={item.index + 2}
-              aria-selected={selected}
-              data-testid="exception-row"
-              data-exception-id={row.id}
-              data-index={item.index}
-              className={`queue-row${selected ? " selected" : ""}${item.index % 2 ? " odd" : ""}${
-                row.status !== "open" ? " exc-closed" : ""
-              }`}
-              style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)` }}
-              onMouseDown={() => onSelect(row.id)}
-              onDoubleClick={() => onOpen(row.id)}
-            >
-              {columns.map((c) => (
-                <div key={c.id} role="gridcell" className={`cell${c.right ? " right" : ""}`}>
-                  {c.cell({ row, now, lastVisit, onOpenTrace })}
-                </div>
-              ))}
-            </div>
-          );
-        })}
-
-        {loadingMore && (
-          <div className="queue-more" style={{ transform: `translateY(${virtualizer.getTotalSize()}px)` }}>
-            Loading more…
+      }
+      renderRow={(row, { index, style }) => {
+        const selected = row.id === selectedId;
+        return (
+          <div
+            role="row"
+            aria-rowindex={index + 2}
+            aria-selected={selected}
+            data-testid="exception-row"
+            data-exception-id={row.id}
+            data-index={index}
+            className={`queue-row${selected ? " selected" : ""}${index % 2 ? " odd" : ""}${
+              row.status !== "open" ? " exc-closed" : ""
+            }`}
+            style={style}
+            onMouseDown={() => onSelect(row.id)}
+            onDoubleClick={() => onOpen(row.id)}
+          >
+            {columns.map((c) => (
+              <div key={c.id} role="gridcell" className={`cell${c.right ? " right" : ""}`}>
+                {c.cell({ row, now, lastVisit, onOpenTrace })}
+              </div>
+            ))}
           </div>
-        )}
-      </div>
+        );
+      }}
+    >
       {!loading && rows.length === 0 && (
         <div className="queue-empty" data-testid="exceptions-empty">
           No exceptions here. Nothing is waiting on you.
         </div>
       )}
       {loading && rows.length === 0 && <div className="queue-empty">Loading exceptions…</div>}
-    </div>
+    </VirtualTable>
   );
 }

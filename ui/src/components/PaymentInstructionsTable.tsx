@@ -1,11 +1,11 @@
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, type ReactNode } from "react";
+import { useMemo, type ReactNode } from "react";
 import type { InstructionRow } from "../bindings";
 import { formatCount } from "../format";
 import { formatMoney, isNegative } from "../money";
 import type { ExportField } from "../tableExport";
 import { pickColumns, type ColumnMeta } from "../tableViews";
 import { PaymentStatusBadge } from "./PaymentStatusBadge";
+import { VirtualTable } from "./VirtualTable";
 
 const ROW_HEIGHT = 34;
 const HEADER_HEIGHT = 32;
@@ -133,34 +133,22 @@ interface Props {
 export function PaymentInstructionsTable({ columnIds, rows, loading, selectedId, onSelect }: Props) {
   const columns = useMemo(() => pickColumns(INSTRUCTION_COLUMNS, columnIds), [columnIds]);
   const gridColumns = columns.map((c) => c.width).join(" ");
-  const scrollRef = useRef<HTMLDivElement>(null);
-  // TanStack Virtual returns non-memoizable functions; it is used as documented.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    paddingStart: HEADER_HEIGHT,
-    scrollPaddingStart: HEADER_HEIGHT,
-    getItemKey: (index) => rows[index]?.id ?? index,
-  });
-  const items = virtualizer.getVirtualItems();
-
   const selectedIndex = selectedId === null ? -1 : rows.findIndex((r) => r.id === selectedId);
-  useEffect(() => {
-    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: "auto" });
-  }, [selectedIndex, virtualizer]);
 
   return (
-    <div className="queue-scroll pay-scroll" ref={scrollRef} data-testid="instructions-table">
-      <div
-        role="grid"
-        aria-label="Payment instructions"
-        aria-rowcount={rows.length + 1}
-        className="queue-grid pay-grid"
-        style={{ height: virtualizer.getTotalSize() }}
-      >
+    <VirtualTable
+      rows={rows}
+      rowHeight={ROW_HEIGHT}
+      headerHeight={HEADER_HEIGHT}
+      rowKey={(r) => r.id}
+      selectedIndex={selectedIndex}
+      gridTemplateColumns={gridColumns}
+      className="queue-scroll pay-scroll"
+      testId="instructions-table"
+      gridClassName="queue-grid pay-grid"
+      label="Payment instructions"
+      rowCount={rows.length}
+      header={
         <div role="row" aria-rowindex={1} className="queue-header" style={{ gridTemplateColumns: gridColumns }}>
           {columns.map((c) => (
             <div key={c.id} role="columnheader" className={`cell${c.align === "right" ? " right" : ""}`}>
@@ -168,37 +156,35 @@ export function PaymentInstructionsTable({ columnIds, rows, loading, selectedId,
             </div>
           ))}
         </div>
-        {items.map((item) => {
-          const row = rows[item.index];
-          if (!row) return null;
-          const selected = row.id === selectedId;
-          return (
-            <div
-              key={item.key}
-              role="row"
-              aria-rowindex={item.index + 2}
-              aria-selected={selected}
-              data-testid="instruction-row"
-              data-instruction-id={row.id}
-              data-status={row.status}
-              className={`queue-row${selected ? " selected" : ""}${item.index % 2 ? " odd" : ""}`}
-              style={{ gridTemplateColumns: gridColumns, transform: `translateY(${item.start}px)` }}
-              onMouseDown={() => onSelect(row.id)}
-            >
-              {columns.map((c) => (
-                <div key={c.id} role="gridcell" className={`cell${c.align === "right" ? " right" : ""}`}>
-                  {c.cell(row)}
-                </div>
-              ))}
-            </div>
-          );
-        })}
-      </div>
+      }
+      renderRow={(row, { index, style }) => {
+        const selected = row.id === selectedId;
+        return (
+          <div
+            role="row"
+            aria-rowindex={index + 2}
+            aria-selected={selected}
+            data-testid="instruction-row"
+            data-instruction-id={row.id}
+            data-status={row.status}
+            className={`queue-row${selected ? " selected" : ""}${index % 2 ? " odd" : ""}`}
+            style={style}
+            onMouseDown={() => onSelect(row.id)}
+          >
+            {columns.map((c) => (
+              <div key={c.id} role="gridcell" className={`cell${c.align === "right" ? " right" : ""}`}>
+                {c.cell(row)}
+              </div>
+            ))}
+          </div>
+        );
+      }}
+    >
       {rows.length === 0 && (
         <div className="queue-empty" data-testid="instructions-empty">
           {loading ? "Loading instructions…" : "No payment instructions match."}
         </div>
       )}
-    </div>
+    </VirtualTable>
   );
 }

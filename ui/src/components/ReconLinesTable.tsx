@@ -1,13 +1,12 @@
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef } from "react";
+import { useMemo } from "react";
 import type { BankItem, LedgerItem, LineMatch, LineRow, LineState, Money } from "../bindings";
 import { formatMoney, isNegative } from "../money";
 import { formatConfidence, matchKindLabel, stateBadgeClass } from "../recon";
+import { VirtualTable } from "./VirtualTable";
 
 const ROW_HEIGHT = 32;
 const HEADER_HEIGHT = 30;
-const LOAD_AHEAD_ROWS = 30;
 
 /** A bank line or ledger entry as the table shows it. */
 export interface LineView {
@@ -145,43 +144,26 @@ export function ReconLinesTable(props: Props) {
   const tableRows = table.getRowModel().rows;
   const template = "24px 92px 112px minmax(80px, 1fr) minmax(100px, 1.3fr) 104px";
 
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: tableRows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-    paddingStart: HEADER_HEIGHT,
-    scrollPaddingStart: HEADER_HEIGHT,
-    getItemKey: (index) => tableRows[index]?.id ?? index,
-  });
-  const items = virtualizer.getVirtualItems();
-
   const focusedIndex = focusedId === null ? -1 : rows.findIndex((r) => r.id === focusedId);
-  useEffect(() => {
-    if (focusedIndex >= 0) virtualizer.scrollToIndex(focusedIndex, { align: "auto" });
-  }, [focusedIndex, virtualizer]);
-
-  const lastVisible = items.length > 0 ? (items[items.length - 1]?.index ?? 0) : -1;
-  useEffect(() => {
-    if (hasMore && !loadingMore && !loading && lastVisible >= rows.length - LOAD_AHEAD_ROWS) onLoadMore();
-  }, [hasMore, loadingMore, loading, lastVisible, rows.length, onLoadMore]);
 
   return (
-    <div
+    <VirtualTable
+      rows={tableRows}
+      rowHeight={ROW_HEIGHT}
+      headerHeight={HEADER_HEIGHT}
+      overscan={10}
+      rowKey={(r) => r.id}
+      selectedIndex={focusedIndex}
+      paging={{ loading, loadingMore, hasMore, onLoadMore }}
+      gridTemplateColumns={template}
       className={`queue-scroll recon-scroll${active ? " active" : ""}`}
-      ref={scrollRef}
-      data-testid={side === "bank" ? "bank-lines-table" : "ledger-table"}
-      data-active={active ? "true" : undefined}
-    >
-      <div
-        role="grid"
-        aria-label={label}
-        aria-rowcount={total + 1}
-        aria-multiselectable="true"
-        className="queue-grid recon-grid"
-        style={{ height: virtualizer.getTotalSize() + (loadingMore ? ROW_HEIGHT : 0) }}
-      >
+      testId={side === "bank" ? "bank-lines-table" : "ledger-table"}
+      active={active}
+      gridClassName="queue-grid recon-grid"
+      label={label}
+      rowCount={total}
+      multiselectable
+      header={
         <div role="row" className="queue-header recon-header" style={{ gridTemplateColumns: template }}>
           {table.getHeaderGroups()[0]?.headers.map((h) => (
             <div key={h.id} role="columnheader" className={`cell${h.id === "amount" ? " right" : ""}`}>
@@ -189,43 +171,36 @@ export function ReconLinesTable(props: Props) {
             </div>
           ))}
         </div>
-        {items.map((item) => {
-          const row = tableRows[item.index];
-          if (!row) return null;
-          const focused = row.id === focusedId;
-          const isSelected = selected.has(row.id);
-          return (
-            <div
-              key={item.key}
-              role="row"
-              aria-selected={isSelected}
-              aria-current={focused ? "true" : undefined}
-              data-testid={`${side}-row`}
-              data-line-id={row.id}
-              data-state={row.original.state}
-              data-match-id={row.original.match?.matchId}
-              className={`queue-row recon-row${focused ? " focused" : ""}${isSelected ? " checked" : ""}${
-                item.index % 2 ? " odd" : ""
-              } state-${row.original.state}`}
-              style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)` }}
-              onMouseDown={() => onFocusRow(row.id)}
-            >
-              {row.getVisibleCells().map((cell) => (
-                <div key={cell.id} role="gridcell" className={`cell${cell.column.id === "amount" ? " right" : ""}`}>
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                </div>
-              ))}
-            </div>
-          );
-        })}
-        {loadingMore && (
-          <div className="queue-more" style={{ transform: `translateY(${virtualizer.getTotalSize()}px)` }}>
-            Loading more…
+      }
+      renderRow={(row, { index, style }) => {
+        const focused = row.id === focusedId;
+        const isSelected = selected.has(row.id);
+        return (
+          <div
+            role="row"
+            aria-selected={isSelected}
+            aria-current={focused ? "true" : undefined}
+            data-testid={`${side}-row`}
+            data-line-id={row.id}
+            data-state={row.original.state}
+            data-match-id={row.original.match?.matchId}
+            className={`queue-row recon-row${focused ? " focused" : ""}${isSelected ? " checked" : ""}${
+              index % 2 ? " odd" : ""
+            } state-${row.original.state}`}
+            style={style}
+            onMouseDown={() => onFocusRow(row.id)}
+          >
+            {row.getVisibleCells().map((cell) => (
+              <div key={cell.id} role="gridcell" className={`cell${cell.column.id === "amount" ? " right" : ""}`}>
+                {flexRender(cell.column.columnDef.cell, cell.getContext())}
+              </div>
+            ))}
           </div>
-        )}
-      </div>
+        );
+      }}
+    >
       {!loading && rows.length === 0 && <div className="queue-empty">No {side === "bank" ? "bank lines" : "ledger entries"} here.</div>}
       {loading && rows.length === 0 && <div className="queue-empty">Loading…</div>}
-    </div>
+    </VirtualTable>
   );
 }
