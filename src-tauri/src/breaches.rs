@@ -14,13 +14,7 @@ async fn breached(app: &AppHandle) -> Option<(String, i64)> {
     let state = app.state::<AppState>();
     let ws = state.workspace().ok()?;
     let me = ws.user_id.read().await.clone();
-    let roles = store::users::list(&ws.store)
-        .await
-        .ok()?
-        .into_iter()
-        .find(|u| u.id == me)
-        .map(|u| u.roles)
-        .unwrap_or_default();
+    let roles = store::users::roles_of(&ws.store, &me).await.ok()?;
     let mut total = 0;
     for role in roles {
         let kinds = store::exceptions::summary(&ws.store, Some(role.as_str()), Utc::now())

@@ -78,6 +78,24 @@ impl From<Decision> for domain::Decision {
     }
 }
 
+/// What a queued approval action does: a decision, or handing the step to someone else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum PendingDecision {
+    Approve,
+    Reject,
+    Delegate,
+}
+
+impl From<Decision> for PendingDecision {
+    fn from(d: Decision) -> Self {
+        match d {
+            Decision::Approve => PendingDecision::Approve,
+            Decision::Reject => PendingDecision::Reject,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct User {
     pub id: String,
@@ -163,7 +181,7 @@ pub enum ActionStatus {
 #[serde(rename_all = "camelCase")]
 pub struct PendingAction {
     pub action_id: String,
-    pub decision: Decision,
+    pub decision: PendingDecision,
     pub status: ActionStatus,
     pub reason: Option<String>,
     pub source_message: Option<String>,

@@ -755,7 +755,11 @@ export type OpeningSource =
 export type OutboxView = { actionId: string; connectionId: string; kind: string; target: string; actorId: string; status: ActionStatus; attempts: number; nextAttemptAt: string; lastError: string | null; sourceStatus: number | null; sourceMessage: string | null; createdAt: string }
 export type PassCount = { name: string; automatic: number; suggested: number }
 export type PaymentRunRow = { id: string; entity: string; accountId: string; valueDate: string; status: string; createdBy: string; total: Money; instructions: number; settled: number; rejected: number; inFlight: number }
-export type PendingAction = { actionId: string; decision: Decision; status: ActionStatus; reason: string | null; sourceMessage: string | null; queuedAt: string; attempts: number }
+export type PendingAction = { actionId: string; decision: PendingDecision; status: ActionStatus; reason: string | null; sourceMessage: string | null; queuedAt: string; attempts: number }
+/**
+ * What a queued approval action does: a decision, or handing the step to someone else.
+ */
+export type PendingDecision = "approve" | "reject" | "delegate"
 export type PendingMove = { actionId: string; to: string; status: string; sourceMessage: string | null }
 export type QueueFilter = { entity: string | null; bucket: AgingBucket | null; search: string | null }
 export type QueuePage = { rows: ApprovalRow[]; nextCursor: string | null; total: number }

@@ -130,10 +130,10 @@ fn row(me: &str, policy: &domain::approval_policy::ApprovalPolicy, r: queue::Que
         status: r.status,
         pending_action: r.pending_action.map(|p| dto::PendingAction {
             action_id: p.action_id,
-            decision: if p.decision == "reject" {
-                dto::Decision::Reject
-            } else {
-                dto::Decision::Approve
+            decision: match p.decision.as_str() {
+                "reject" => dto::PendingDecision::Reject,
+                "delegate" => dto::PendingDecision::Delegate,
+                _ => dto::PendingDecision::Approve,
             },
             status: match p.status.as_str() {
                 "queued" => dto::ActionStatus::Queued,
@@ -194,7 +194,7 @@ pub async fn decide(
     ws.wake.notify_one();
     Ok(dto::PendingAction {
         action_id: action.id,
-        decision,
+        decision: decision.into(),
         status: dto::ActionStatus::Queued,
         reason: reason.filter(|r| !r.trim().is_empty()),
         source_message: None,

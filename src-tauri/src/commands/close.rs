@@ -30,12 +30,7 @@ pub async fn close_board(
     let ws = state.workspace()?;
     let now = Utc::now();
     let me = ws.user_id.read().await.clone();
-    let roles = store::users::list(&ws.store)
-        .await?
-        .into_iter()
-        .find(|u| u.id == me)
-        .map(|u| u.roles)
-        .unwrap_or_default();
+    let roles = store::users::roles_of(&ws.store, &me).await?;
     let b = sync::close_board::board(&ws.store, entity.as_deref(), period.as_deref(), now).await?;
     let (plan, plan_error) = match b.plan {
         Ok(p) => (Some(p), None),

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
-use domain::treasury::{is_final, remediation, status_label, Balance, HouseAccount, PaymentInstruction, PaymentRun};
+use domain::treasury::{is_final, remediation, status_label, HouseAccount, PaymentInstruction, PaymentRun};
 use domain::{Document, Money};
 use tauri::State;
 
@@ -20,14 +20,6 @@ async fn docs<T>(store: &store::Store, resource: &str, pick: impl Fn(Document) -
         .into_iter()
         .filter_map(|(_, d)| pick(d))
         .collect())
-}
-
-pub(super) async fn instructions(store: &store::Store) -> Result<Vec<PaymentInstruction>> {
-    docs(store, "payment_instructions", |d| match d {
-        Document::PaymentInstruction(i) => Some(i),
-        _ => None,
-    })
-    .await
 }
 
 /// The latest runs, newest first, with how many of each run's instructions the bank settled,
@@ -174,6 +166,9 @@ pub async fn payment_instructions(
         .collect())
 }
 
+/// How far back the cash chart goes, from the treasury's latest balance.
+const CASH_DAYS: i64 = 92;
+
 #[tauri::command]
 #[specta::specta]
 pub async fn cash_position(state: State<'_, AppState>) -> Result<CashPosition> {
@@ -183,21 +178,15 @@ pub async fn cash_position(state: State<'_, AppState>) -> Result<CashPosition> {
         _ => None,
     })
     .await?;
-    let mut balances: HashMap<String, Vec<Balance>> = HashMap::new();
-    for b in docs(&ws.store, "balances", |d| match d {
-        Document::Balance(b) => Some(b),
-        _ => None,
-    })
-    .await?
-    {
+    let mut balances: HashMap<String, Vec<store::cash::BalancePoint>> = HashMap::new();
+    for b in store::cash::recent_balances(&ws.store, CASH_DAYS).await? {
         balances.entry(b.account_id.clone()).or_default().push(b);
     }
     let mut totals: BTreeMap<String, (Money, u32)> = BTreeMap::new();
     let mut series = Vec::new();
     for a in accounts {
-        let mut bs = balances.remove(&a.id).unwrap_or_default();
-        bs.sort_by_key(|b| b.date);
-        let latest = bs.last().map(|b| Money::new(b.closing_booked, b.currency));
+        let bs = balances.remove(&a.id).unwrap_or_default();
+        let latest = bs.last().map(|b| b.closing_booked);
         if let Some(l) = &latest {
             let t = totals
                 .entry(l.currency().to_string())
@@ -212,7 +201,7 @@ pub async fn cash_position(state: State<'_, AppState>) -> Result<CashPosition> {
                 .iter()
                 .map(|b| CashPoint {
                     date: b.date.to_string(),
-                    balance: b.closing_booked.to_string(),
+                    balance: b.closing_booked.amount_string(),
                 })
                 .collect(),
             latest: latest.map(Into::into),

@@ -12,8 +12,8 @@ use crate::dto::Money as MoneyDto;
 use crate::error::{CommandError, CommandErrorCode};
 use crate::AppState;
 
-use super::payments::instructions;
 use super::Result;
+use store::source_records::Link;
 
 fn stage(
     stage: &str,
@@ -41,15 +41,16 @@ fn stage(
 pub async fn invoice_trace(state: State<'_, AppState>, invoice_id: String) -> Result<InvoiceTrace> {
     let ws = state.workspace()?;
     let now = Utc::now();
-    let invoice = store::invoices::all(&ws.store)
+    let one = std::slice::from_ref(&invoice_id);
+    let invoice = store::invoices::headers_of(&ws.store, one)
         .await?
         .into_iter()
-        .find(|i| i.provenance.external_id == invoice_id)
+        .next()
         .ok_or_else(|| CommandError::new(CommandErrorCode::NotFound, format!("invoice {invoice_id}")))?;
-    let supplier = store::suppliers::all(&ws.store)
+    let supplier = store::suppliers::of(&ws.store, std::slice::from_ref(&invoice.supplier_external_id))
         .await?
         .into_iter()
-        .find(|s| s.provenance.external_id == invoice.supplier_external_id)
+        .next()
         .map(|s| s.name)
         .unwrap_or_else(|| invoice.supplier_external_id.clone());
     let mut stages = vec![stage(
@@ -64,11 +65,7 @@ pub async fn invoice_trace(state: State<'_, AppState>, invoice_id: String) -> Re
     let mut stuck: Option<(String, Option<String>)> = None;
 
     // Approval: every step, the current one named.
-    let mut steps: Vec<_> = store::approvals::all(&ws.store)
-        .await?
-        .into_iter()
-        .filter(|a| a.invoice_external_id == invoice_id)
-        .collect();
+    let mut steps = store::approvals::of_invoices(&ws.store, one).await?;
     steps.sort_by_key(|a| a.step);
     let pending = steps.iter().find(|a| a.status == domain::ApprovalStatus::Pending);
     let rejected = steps.iter().find(|a| a.status == domain::ApprovalStatus::Rejected);
@@ -113,14 +110,14 @@ pub async fn invoice_trace(state: State<'_, AppState>, invoice_id: String) -> Re
     ));
 
     // ERP posting: the posted document carrying the AP id, or the posting error.
-    let posted = store::source_records::list(&ws.store, "posted_invoices")
+    let posted = store::source_records::linked(&ws.store, Link::PostedByApInvoice, one)
         .await?
         .into_iter()
         .find_map(|(c, d)| match d {
             Document::PostedInvoice(p) if p.ap_reference == invoice_id => Some((c, p)),
             _ => None,
         });
-    let error = store::source_records::list(&ws.store, "posting_errors")
+    let error = store::source_records::linked(&ws.store, Link::ErrorsByApInvoice, one)
         .await?
         .into_iter()
         .find_map(|(c, d)| match d {
@@ -171,10 +168,14 @@ pub async fn invoice_trace(state: State<'_, AppState>, invoice_id: String) -> Re
     }
 
     // Payment: the instruction paying it, its run and the bank's answers.
-    let instruction = instructions(&ws.store)
+    let payee = std::slice::from_ref(&invoice.supplier_external_id);
+    let instruction = store::source_records::linked(&ws.store, Link::InstructionsBySupplier, payee)
         .await?
         .into_iter()
-        .filter(|i| i.invoice_ids.contains(&invoice_id))
+        .filter_map(|(_, d)| match d {
+            Document::PaymentInstruction(i) if i.invoice_ids.contains(&invoice_id) => Some(i),
+            _ => None,
+        })
         .max_by_key(|i| i.modified_at);
     match &instruction {
         Some(i) => {

@@ -40,7 +40,7 @@ export function CashPanel({ mirrorVersion }: { mirrorVersion: number }) {
         {charts.map((chart) => (
           <section key={chart.currency} className="panel cash-chart-panel" aria-label={`${chart.currency} balances`}>
             <div className="panel-title">
-              <h2>{chart.currency} balances</h2>
+              <h2>{chart.currency} balances, last 3 months</h2>
               <span className="muted">closing booked, per account</span>
             </div>
             {chart.data.length > 0 ? (

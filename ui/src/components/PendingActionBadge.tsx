@@ -6,6 +6,12 @@ interface Props {
   onDismiss: (action: PendingAction) => void;
 }
 
+const DELIVERED: Record<PendingAction["decision"], { label: string; tone: string; dismissable: boolean }> = {
+  approve: { label: "Approved ✓", tone: "ok", dismissable: false },
+  reject: { label: "Rejected", tone: "muted", dismissable: false },
+  delegate: { label: "Handed on ✓", tone: "ok", dismissable: false },
+};
+
 function describe(action: PendingAction): { label: string; tone: string; dismissable: boolean } {
   switch (action.status) {
     case "queued":
@@ -16,9 +22,7 @@ function describe(action: PendingAction): { label: string; tone: string; dismiss
     case "delivering":
       return { label: "Sending…", tone: "info", dismissable: false };
     case "delivered":
-      return action.decision === "approve"
-        ? { label: "Approved ✓", tone: "ok", dismissable: false }
-        : { label: "Rejected", tone: "muted", dismissable: false };
+      return DELIVERED[action.decision];
     case "refused":
       return {
         label: `Refused by source: ${action.sourceMessage ?? "no reason given"}`,
@@ -30,7 +34,7 @@ function describe(action: PendingAction): { label: string; tone: string; dismiss
 
 export function PendingActionBadge({ action, onDismiss }: Props) {
   const { label, tone, dismissable } = describe(action);
-  const verb = action.decision === "approve" ? "Approve" : "Reject";
+  const verb = { approve: "Approve", reject: "Reject", delegate: "Delegate" }[action.decision];
   const title = [
     `${verb} · ${label}`,
     action.reason ? `Reason: ${action.reason}` : null,
@@ -43,8 +47,8 @@ export function PendingActionBadge({ action, onDismiss }: Props) {
   return (
     <span className="pending-action" data-testid="pending-action" data-status={action.status}>
       <span className={`badge badge-${tone}`} title={title}>
-        {action.decision === "reject" && (action.status === "queued" || action.status === "delivering") && (
-          <span className="badge-decision">Reject · </span>
+        {action.decision !== "approve" && (action.status === "queued" || action.status === "delivering") && (
+          <span className="badge-decision">{verb} · </span>
         )}
         {label}
       </span>

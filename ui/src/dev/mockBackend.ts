@@ -433,7 +433,7 @@ export function installMockBackend(options: MockOptions = {}): MockBackend {
       fail("conflict", `Invoice ${row.invoiceNumber} already has an action on its way.`);
     }
     const action: PendingAction = {
-      actionId: `act-${++actionSeq}`, decision: "approve", status: "queued", reason: reason?.trim() || null,
+      actionId: `act-${++actionSeq}`, decision: "delegate", status: "queued", reason: reason?.trim() || null,
       sourceMessage: null, queuedAt: new Date().toISOString(), attempts: 0,
     };
     row.pendingAction = action;

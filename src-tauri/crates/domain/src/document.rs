@@ -25,6 +25,15 @@ macro_rules! documents {
                 }
             }
 
+            /// Parses the stored JSON text of a record of `resource` straight into its type
+            /// (no intermediate value tree: what every read of the mirror goes through).
+            pub fn from_json(resource: &str, json: &str) -> Result<Document, String> {
+                match resource {
+                    $($resource => serde_json::from_str::<$ty>(json).map(Document::$variant).map_err(|e| e.to_string()),)*
+                    other => Err(format!("unknown resource {other:?}")),
+                }
+            }
+
             pub fn resource(&self) -> &'static str {
                 match self { $(Document::$variant(_) => $resource),* }
             }

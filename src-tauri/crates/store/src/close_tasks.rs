@@ -7,11 +7,9 @@ use domain::Document;
 use crate::{Result, Store, StoreError};
 
 fn task(payload: &str) -> Result<CloseTask> {
-    let value = serde_json::from_str(payload).map_err(|e| StoreError::corrupt("source_records", "payload", e))?;
-    match Document::parse("close_tasks", value) {
-        Ok(Document::CloseTask(t)) => Ok(t),
-        Ok(_) => Err(StoreError::corrupt("source_records", "payload", "not a close task")),
-        Err(e) => Err(StoreError::corrupt("source_records", "payload", e)),
+    match crate::source_records::parse("close_tasks", payload)? {
+        Document::CloseTask(t) => Ok(t),
+        _ => Err(StoreError::corrupt("source_records", "payload", "not a close task")),
     }
 }
 

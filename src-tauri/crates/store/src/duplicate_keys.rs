@@ -138,11 +138,10 @@ pub async fn neighbours(store: &Store, keys: &[DuplicateKey]) -> Result<Vec<(Str
         .fetch_all(store.reader())
         .await?;
         for r in rows {
-            let value: serde_json::Value =
-                serde_json::from_str(&r.payload).map_err(|e| StoreError::corrupt("source_records", "payload", e))?;
-            let doc = Document::parse("posted_invoices", value)
-                .map_err(|reason| StoreError::corrupt("source_records", "payload", reason))?;
-            out.push((r.connection_id, doc));
+            out.push((
+                r.connection_id,
+                crate::source_records::parse("posted_invoices", &r.payload)?,
+            ));
         }
     }
     Ok(out)

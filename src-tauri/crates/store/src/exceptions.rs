@@ -515,87 +515,30 @@ pub async fn page(store: &Store, req: &Request) -> Result<Page> {
         (None, Some(_)) => Scope::Queue,
         (None, None) => Scope::All,
     };
+    // Every sort binds the same arguments; only its columns differ.
+    macro_rules! sorted {
+        ($int:literal, $text:literal, $asc:literal, $desc:literal) => {
+            page_sorted!(
+                store, scope, $int, $text, $asc, $desc, d, status, f.queue, f.kind, f.entity, search, breached, now,
+                a_int, a_text, a_key, limit
+            )
+        };
+    }
     let rows = match req.sort {
         // The ORDER BY names only the columns that vary, so it matches an index.
-        SortKey::Since => page_sorted!(
-            store,
-            scope,
-            "0",
-            "since",
-            "since ASC, id ASC",
-            "since DESC, id DESC",
-            d,
-            status,
-            f.queue,
-            f.kind,
-            f.entity,
-            search,
-            breached,
-            now,
-            a_int,
-            a_text,
-            a_key,
-            limit
-        ),
-        SortKey::SlaDue => page_sorted!(
-            store,
-            scope,
-            "0",
-            "sla_due",
-            "sla_due ASC, id ASC",
-            "sla_due DESC, id DESC",
-            d,
-            status,
-            f.queue,
-            f.kind,
-            f.entity,
-            search,
-            breached,
-            now,
-            a_int,
-            a_text,
-            a_key,
-            limit
-        ),
-        SortKey::Amount => page_sorted!(
-            store,
-            scope,
+        SortKey::Since => sorted!("0", "since", "since ASC, id ASC", "since DESC, id DESC"),
+        SortKey::SlaDue => sorted!("0", "sla_due", "sla_due ASC, id ASC", "sla_due DESC, id DESC"),
+        SortKey::Amount => sorted!(
             "amount_minor",
             "''",
             "amount_minor ASC, id ASC",
-            "amount_minor DESC, id DESC",
-            d,
-            status,
-            f.queue,
-            f.kind,
-            f.entity,
-            search,
-            breached,
-            now,
-            a_int,
-            a_text,
-            a_key,
-            limit
+            "amount_minor DESC, id DESC"
         ),
-        SortKey::Severity => page_sorted!(
-            store,
-            scope,
+        SortKey::Severity => sorted!(
             "severity",
             "since",
             "severity ASC, since ASC, id ASC",
-            "severity DESC, since DESC, id DESC",
-            d,
-            status,
-            f.queue,
-            f.kind,
-            f.entity,
-            search,
-            breached,
-            now,
-            a_int,
-            a_text,
-            a_key,
-            limit
+            "severity DESC, since DESC, id DESC"
         ),
     };
     // Without an entity, text or SLA filter the kept counts answer; otherwise count the rows.

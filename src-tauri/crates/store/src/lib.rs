@@ -13,6 +13,7 @@ pub mod approvals;
 pub mod audit;
 pub mod bank_accounts;
 pub mod bank_statements;
+pub mod cash;
 pub mod close_tasks;
 pub mod connections;
 pub mod duplicate_keys;

@@ -7,15 +7,13 @@ use domain::Document;
 use crate::{Result, Store, StoreError};
 
 fn instruction(payload: &str) -> Result<PaymentInstruction> {
-    let value = serde_json::from_str(payload).map_err(|e| StoreError::corrupt("source_records", "payload", e))?;
-    match Document::parse("payment_instructions", value) {
-        Ok(Document::PaymentInstruction(i)) => Ok(i),
-        Ok(_) => Err(StoreError::corrupt(
+    match crate::source_records::parse("payment_instructions", payload)? {
+        Document::PaymentInstruction(i) => Ok(i),
+        _ => Err(StoreError::corrupt(
             "source_records",
             "payload",
             "not a payment instruction",
         )),
-        Err(e) => Err(StoreError::corrupt("source_records", "payload", e)),
     }
 }
 

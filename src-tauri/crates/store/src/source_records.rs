@@ -40,10 +40,9 @@ pub async fn upsert_batch(
     Ok(changed)
 }
 
-fn parse(resource: &str, payload: &str) -> Result<Document> {
-    let value: serde_json::Value =
-        serde_json::from_str(payload).map_err(|e| StoreError::corrupt("source_records", "payload", e))?;
-    Document::parse(resource, value).map_err(|reason| StoreError::corrupt("source_records", "payload", reason))
+/// A stored record of `resource`; a payload that no longer parses is reported as corrupt.
+pub(crate) fn parse(resource: &str, payload: &str) -> Result<Document> {
+    Document::from_json(resource, payload).map_err(|reason| StoreError::corrupt("source_records", "payload", reason))
 }
 
 /// Every mirrored record of `resource`, across connections, with the connection it came from.

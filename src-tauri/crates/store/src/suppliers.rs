@@ -99,6 +99,24 @@ pub async fn changed_or_of(
     .collect()
 }
 
+/// Suppliers by external id, in whichever AP connection has them.
+pub async fn of(store: &crate::Store, ids: &[String]) -> Result<Vec<Supplier>> {
+    let ids = serde_json::to_string(ids).map_err(|e| crate::StoreError::corrupt("suppliers", "external_id", e))?;
+    sqlx::query_as!(
+        SupplierRow,
+        "SELECT connection_id, external_id, name, country, bank_account, on_hold, source_version, source_updated_at,
+                fetched_at
+         FROM suppliers
+         WHERE connection_id IN (SELECT id FROM connections) AND external_id IN (SELECT value FROM json_each(?1))",
+        ids
+    )
+    .fetch_all(store.reader())
+    .await?
+    .into_iter()
+    .map(supplier)
+    .collect()
+}
+
 /// A `suppliers` row as every query of it selects it.
 struct SupplierRow {
     connection_id: String,

@@ -84,3 +84,13 @@ pub async fn list(store: &Store) -> Result<Vec<User>> {
         })
         .collect()
 }
+
+/// The roles of one person (none for someone no directory knows): what every control checks.
+pub async fn roles_of(store: &Store, user_id: &str) -> Result<Vec<domain::user::Role>> {
+    Ok(list(store)
+        .await?
+        .into_iter()
+        .find(|u| u.id == user_id)
+        .map(|u| u.roles)
+        .unwrap_or_default())
+}

@@ -179,12 +179,7 @@ impl Engine {
         run: &domain::treasury::PaymentRun,
     ) -> Result<Vec<String>, SyncError> {
         let mut why = Vec::new();
-        let roles = store::users::list(&self.store)
-            .await?
-            .into_iter()
-            .find(|u| u.id == actor_id)
-            .map(|u| u.roles)
-            .unwrap_or_default();
+        let roles = store::users::roles_of(&self.store, &actor_id).await?;
         if !roles
             .iter()
             .any(|r| matches!(r, Role::Approver | Role::TreasuryAnalyst))
