@@ -58,7 +58,23 @@ const CASH: CashPosition = {
   ],
 };
 
+/** The backend answers pages of this many instructions, newest first. */
+const MOCK_PAGE = 100;
+
+/** A settled instruction of R-2, for lists long enough to page. */
+function settled(i: number): InstructionRow {
+  return {
+    ...base, id: `PI-X${i}`, runId: "R-2", creditorName: `Creditor ${i}`, creditorIban: "DE00 0000",
+    amount: { amount: `${i}.00`, currency: "EUR" }, endToEndId: `E2E-X${i}`, invoiceIds: [`INV-X${i}`],
+    status: "ACSC", statusLabel: "Settled", history: [step("ACSC", "Settled", "2024-05-01T12:00:00Z")],
+  };
+}
+
 let calls: { cmd: string; args: Record<string, unknown> }[] = [];
+/** What the mock backend holds, in the order it lists them. */
+let instructions: InstructionRow[] = INSTRUCTIONS;
+/** While set, pages after the first wait for this promise (to see the list while one is out). */
+let holdMore: Promise<void> | null = null;
 
 function keep(row: InstructionRow, filter: string): boolean {
   switch (filter) {
@@ -72,7 +88,9 @@ function keep(row: InstructionRow, filter: string): boolean {
 
 setUpScreenTests(() => {
   calls = [];
-  mockIPC((cmd, payload) => {
+  instructions = INSTRUCTIONS;
+  holdMore = null;
+  mockIPC(async (cmd, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
     calls.push({ cmd, args });
     switch (cmd) {
@@ -80,13 +98,20 @@ setUpScreenTests(() => {
         return RUNS;
       case "payment_instructions": {
         const search = typeof args.search === "string" ? args.search.toLowerCase() : null;
-        return INSTRUCTIONS.filter(
+        const matching = instructions.filter(
           (r) =>
             (args.runId === null || r.runId === args.runId) &&
             keep(r, args.filter as string) &&
-            (search === null || r.creditorName.toLowerCase().includes(search)),
+            (search === null || JSON.stringify(r).toLowerCase().includes(search)),
         );
+        // An opaque cursor to the backend's callers; here, the offset of the next page.
+        const start = args.after === null ? 0 : Number.parseInt(args.after as string, 10);
+        if (start > 0 && holdMore !== null) await holdMore;
+        const end = start + MOCK_PAGE;
+        return { rows: matching.slice(start, end), nextCursor: end < matching.length ? String(end) : null };
       }
+      case "save_export":
+        return `/home/tess/Downloads/${args.fileName as string}`;
       case "cash_position":
         return CASH;
       default:
@@ -106,6 +131,12 @@ const instructionCalls = () => calls.filter((c) => c.cmd === "payment_instructio
 const lastInstructionCall = () => instructionCalls().at(-1);
 const rows = () => screen.queryAllByTestId("instruction-row");
 const selected = () => rows().find((r) => r.getAttribute("aria-selected") === "true")?.dataset.instructionId;
+/** The selected instruction, whether or not its row is rendered (the table is virtualized). */
+const detailId = () => screen.queryByTestId("instruction-detail")?.dataset.instructionId;
+/** Rows loaded so far, plus the header row. */
+const rowCount = () => screen.getByRole("grid", { name: "Payment instructions" }).getAttribute("aria-rowcount");
+const pagesAsked = () => instructionCalls().map((a) => a.after);
+const manyInstructions = (n: number) => [...INSTRUCTIONS, ...Array.from({ length: n - 3 }, (_, i) => settled(i + 1))];
 
 function renderScreen(onOpenTrace = vi.fn<(id: string) => void>(), mirrorVersion = 0) {
   const props = { user: USER, users: [USER], onOpenTrace };
@@ -127,10 +158,10 @@ describe("Payments screen", () => {
     await waitFor(() => expect(screen.getAllByTestId("run-row")[0]!.getAttribute("aria-selected")).toBe("true"));
     press("Enter");
     await screen.findByTestId("run-filter");
-    await waitFor(() => expect(lastInstructionCall()).toEqual({ runId: "R-1", filter: "all", search: null }));
+    await waitFor(() => expect(lastInstructionCall()).toEqual({ runId: "R-1", filter: "all", search: null, after: null }));
     await waitFor(() => expect(rows().map((r) => r.dataset.instructionId)).toEqual(["PI-1", "PI-2"]));
     fireEvent.click(screen.getByTestId("clear-run"));
-    await waitFor(() => expect(lastInstructionCall()).toEqual({ runId: null, filter: "all", search: null }));
+    await waitFor(() => expect(lastInstructionCall()).toEqual({ runId: null, filter: "all", search: null, after: null }));
   });
 
   it("calls payment_instructions with the filter of each chip and the search", async () => {
@@ -139,13 +170,13 @@ describe("Payments screen", () => {
     expect(screen.getByTestId("filter-rejected").textContent).toContain("1");
     for (const filter of ["rejected", "in_flight", "unconfirmed", "settled", "all"]) {
       fireEvent.click(screen.getByTestId(`filter-${filter}`));
-      await waitFor(() => expect(lastInstructionCall()).toEqual({ runId: null, filter, search: null }));
+      await waitFor(() => expect(lastInstructionCall()).toEqual({ runId: null, filter, search: null, after: null }));
       expect(screen.getByTestId(`filter-${filter}`).getAttribute("aria-checked")).toBe("true");
     }
     fireEvent.click(screen.getByTestId("filter-rejected"));
     await waitFor(() => expect(rows().map((r) => r.dataset.instructionId)).toEqual(["PI-1"]));
     fireEvent.change(screen.getByTestId("instructions-search"), { target: { value: "  north " } });
-    await waitFor(() => expect(lastInstructionCall()).toEqual({ runId: null, filter: "rejected", search: "north" }));
+    await waitFor(() => expect(lastInstructionCall()).toEqual({ runId: null, filter: "rejected", search: "north", after: null }));
   });
 
   it("shows a rejected instruction's timeline, reason, remediation and exception", async () => {
@@ -202,6 +233,85 @@ describe("Payments screen", () => {
     expect(calls.filter((c) => c.cmd === "payment_runs").length).toBe(runsBefore + 1);
     await waitFor(() => expect(rows()).toHaveLength(3));
     expect(selected()).toBe("PI-2");
+  });
+
+  it("loads the next page by cursor as the table scrolls near its end, and none after the last", async () => {
+    instructions = manyInstructions(250);
+    renderScreen();
+    fireEvent.click(screen.getByTestId("pay-tab-instructions"));
+    await waitFor(() => expect(rowCount()).toBe("101"));
+    expect(pagesAsked()).toEqual([null]);
+    expect(screen.getByTestId("instructions-count").textContent).toBe("first 100, more as you scroll");
+
+    // happy-dom has no layout, so scroll the way the browser would have.
+    const scroller = screen.getByTestId("instructions-table");
+    const scrollToRow = (row: number) =>
+      act(() => {
+        scroller.scrollTop = row * 34;
+        fireEvent.scroll(scroller);
+      });
+    scrollToRow(80);
+    await waitFor(() => expect(rowCount()).toBe("201"));
+    expect(pagesAsked()).toEqual([null, "100"]);
+    scrollToRow(180);
+    await waitFor(() => expect(rowCount()).toBe("251"));
+    expect(pagesAsked()).toEqual([null, "100", "200"]);
+    expect(screen.getByTestId("instructions-count").textContent).toBe("250 shown");
+
+    scrollToRow(240);
+    await waitFor(() => expect(rows().map((r) => r.dataset.instructionId)).toContain("PI-X247"));
+    expect(pagesAsked()).toEqual([null, "100", "200"]);
+  });
+
+  it("j past the last loaded row loads the next page and steps onto it; at the very end it stays", async () => {
+    instructions = manyInstructions(150);
+    let release = () => {};
+    holdMore = new Promise((resolve) => {
+      release = resolve;
+    });
+    renderScreen();
+    fireEvent.click(screen.getByTestId("pay-tab-instructions"));
+    await waitFor(() => expect(rowCount()).toBe("101"));
+    await waitFor(() => expect(detailId()).toBe("PI-1"));
+    for (let i = 0; i < 99; i++) press("j");
+    expect(detailId()).toBe("PI-X97");
+
+    // The last loaded row: the next page is asked for and the selection waits for it.
+    press("j");
+    await waitFor(() => expect(pagesAsked()).toEqual([null, "100"]));
+    expect(detailId()).toBe("PI-X97");
+    await act(async () => {
+      release();
+      await holdMore;
+    });
+    await waitFor(() => expect(rowCount()).toBe("151"));
+    expect(detailId()).toBe("PI-X98");
+
+    for (let i = 0; i < 60; i++) press("j");
+    expect(detailId()).toBe("PI-X147");
+    expect(pagesAsked()).toEqual([null, "100"]);
+  });
+
+  it("exports every instruction of the filter, fetching all pages, not only the loaded ones", async () => {
+    instructions = manyInstructions(250);
+    renderScreen();
+    fireEvent.click(screen.getByTestId("pay-tab-instructions"));
+    fireEvent.click(screen.getByTestId("filter-settled"));
+    await waitFor(() => expect(rowCount()).toBe("101"));
+    const before = instructionCalls().length;
+
+    fireEvent.click(screen.getByTestId("instructions-export-csv"));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "save_export")).toBe(true));
+    expect(instructionCalls().slice(before)).toEqual(
+      [null, "100", "200"].map((after) => ({ runId: null, filter: "settled", search: null, after })),
+    );
+    const saved = calls.find((c) => c.cmd === "save_export")!.args as { fileName: string; bytes: number[] };
+    expect(saved.fileName).toMatch(/^payment-instructions-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = new TextDecoder().decode(new Uint8Array(saved.bytes)).split("\r\n");
+    expect(lines).toHaveLength(250); // header, PI-2 and 247 more settled, and the final CRLF
+    expect(lines.at(-2)).toContain("Creditor 247");
+    // The list itself did not grow: the export fetched its own pages.
+    expect(rowCount()).toBe("101");
   });
 
   it("shows cash totals per currency as exact decimal strings", async () => {

@@ -93,7 +93,7 @@ setUpScreenTests(() => {
       case "payment_runs":
         return RUNS;
       case "payment_instructions":
-        return [];
+        return { rows: [], nextCursor: null };
       case "save_export":
         // A CommandError object, as Tauri rejects with.
         // eslint-disable-next-line @typescript-eslint/only-throw-error

@@ -8,9 +8,10 @@ interface Props {
   counts: Partial<Record<InstructionFilter, number>>;
   runId: string | null;
   searchText: string;
+  /** Rows loaded so far. */
   shown: number;
-  /** The backend answers at most this many; past it the list is cut. */
-  limit: number;
+  /** More pages follow as the list scrolls. */
+  hasMore: boolean;
   loading: boolean;
   searchRef: RefObject<HTMLInputElement>;
   onFilterChange: (filter: InstructionFilter) => void;
@@ -20,7 +21,7 @@ interface Props {
 
 /** Filter chips (status), the run the list is narrowed to, and the search box. */
 export function PaymentFilters(props: Props) {
-  const { filter, counts, runId, searchText, shown, limit, loading, searchRef } = props;
+  const { filter, counts, runId, searchText, shown, hasMore, loading, searchRef } = props;
   return (
     <div className="filters-bar pay-filters">
       <div className="pay-chips" role="radiogroup" aria-label="Show instructions">
@@ -59,7 +60,11 @@ export function PaymentFilters(props: Props) {
       )}
       <span className="spacer" />
       <span className="total-count" data-testid="instructions-count">
-        {loading ? "Loading…" : shown >= limit ? `first ${formatCount(limit)}` : `${formatCount(shown)} shown`}
+        {loading
+          ? "Loading…"
+          : hasMore
+            ? `first ${formatCount(shown)}, more as you scroll`
+            : `${formatCount(shown)} shown`}
       </span>
       <div className="search-box">
         <input

@@ -123,14 +123,20 @@ export const INSTRUCTION_COLUMNS: readonly InstructionColumn[] = [
 interface Props {
   /** Visible column ids in display order (the column chooser's). */
   columnIds: readonly string[];
+  /** The pages loaded so far, newest first. */
   rows: InstructionRow[];
   loading: boolean;
+  loadingMore: boolean;
+  hasMore: boolean;
   selectedId: string | null;
   onSelect: (id: string) => void;
+  /** Asks for the next page; called as the end of the loaded rows comes into view. */
+  onLoadMore: () => void;
 }
 
-/** Payment instructions (up to 2,000 per answer), virtualized like the approval queue. */
-export function PaymentInstructionsTable({ columnIds, rows, loading, selectedId, onSelect }: Props) {
+/** Payment instructions, virtualized like the approval queue and paged by cursor as it scrolls. */
+export function PaymentInstructionsTable(props: Props) {
+  const { columnIds, rows, loading, loadingMore, hasMore, selectedId, onSelect, onLoadMore } = props;
   const columns = useMemo(() => pickColumns(INSTRUCTION_COLUMNS, columnIds), [columnIds]);
   const gridColumns = columns.map((c) => c.width).join(" ");
   const selectedIndex = selectedId === null ? -1 : rows.findIndex((r) => r.id === selectedId);
@@ -142,6 +148,7 @@ export function PaymentInstructionsTable({ columnIds, rows, loading, selectedId,
       headerHeight={HEADER_HEIGHT}
       rowKey={(r) => r.id}
       selectedIndex={selectedIndex}
+      paging={{ loading, loadingMore, hasMore, onLoadMore }}
       gridTemplateColumns={gridColumns}
       className="queue-scroll pay-scroll"
       testId="instructions-table"

@@ -4,6 +4,7 @@ import { commands, type InstructionFilter, type InstructionRow, type PaymentRunR
 import { useReportError } from "../errors";
 import { formatCount } from "../format";
 import { useDebouncedValue } from "../hooks/useDebouncedValue";
+import { usePagedList } from "../hooks/usePagedList";
 import { useTableViews } from "../hooks/useTableViews";
 import { moveSelection, reconcileSelection } from "../keyboard";
 import {
@@ -17,7 +18,7 @@ import {
   type PaymentsTab,
 } from "../payments";
 import type { WorkspaceProps } from "../screenProps";
-import { exportFieldsOf, type ExportRequest } from "../tableExport";
+import { exportFieldsOf, fetchAllPages, type ExportRequest } from "../tableExport";
 import { CashPanel } from "./CashPanel";
 import { useFetched } from "./PaymentData";
 import { PaymentDetail } from "./PaymentDetail";
@@ -27,11 +28,25 @@ import { PaymentRunsTable, RUN_COLUMNS } from "./PaymentRunsTable";
 import { TableToolbar } from "./TableToolbar";
 
 export const PAYMENTS_SEARCH_DEBOUNCE_MS = 250;
-/** payment_instructions answers at most this many rows (newest first). */
-export const INSTRUCTIONS_LIMIT = 2_000;
+/** payment_instructions answers pages of this many rows (newest first); the backend sets it. */
+export const INSTRUCTIONS_PAGE_SIZE = 100;
 
 // Module-level so its identity is stable: runs reload only when the mirror changes.
 const loadRuns = () => unwrap(commands.paymentRuns());
+
+/** What the instructions list shows: one run or all, a status filter, a search (null = none). */
+interface InstructionQuery {
+  runId: string | null;
+  filter: InstructionFilter;
+  search: string | null;
+}
+
+/** One page of instructions after the cursor: what the list scrolls through and an export walks to the end. */
+function instructionPage({ runId, filter, search }: InstructionQuery, after: string | null) {
+  return unwrap(commands.paymentInstructions(runId, filter, search, after));
+}
+
+const instructionId = (row: InstructionRow) => row.id;
 
 const TABS: readonly { id: PaymentsTab; label: string }[] = [
   { id: "runs", label: "Runs" },
@@ -45,6 +60,11 @@ interface Selection {
   index: number;
   /** The run, filter and search the selection was made under. */
   listKey: string;
+  /**
+   * j was pressed on the last loaded row while more were to come: the row after `id`
+   * is selected as soon as the next page brings it.
+   */
+  advance?: boolean;
 }
 
 /** Treasury's workspace: payment runs, what the bank answered per instruction, and cash. */
@@ -63,20 +83,32 @@ export function PaymentsScreen({ mirrorVersion, user, onOpenTrace }: WorkspacePr
   const runsState = useFetched(loadRuns, mirrorVersion, report);
   const runs = useMemo(() => runsState.data ?? [], [runsState.data]);
 
-  const loadInstructions = useCallback(
-    () => unwrap(commands.paymentInstructions(runId, filter, search === "" ? null : search)),
+  // Paged by the backend's cursor as the table scrolls, as on Exceptions; a landed sync
+  // reloads as many rows as are loaded, a new run, filter or search starts over.
+  const query = useMemo<InstructionQuery>(
+    () => ({ runId, filter, search: search === "" ? null : search }),
     [runId, filter, search],
   );
-  const instructionsState = useFetched(loadInstructions, mirrorVersion, report);
-  const rows = useMemo(() => instructionsState.data ?? [], [instructionsState.data]);
+  const listKey = JSON.stringify(query);
+  const instructions = usePagedList<InstructionRow>({
+    fetchPage: (after) => instructionPage(query, after),
+    filterKey: listKey,
+    rowId: instructionId,
+    version: mirrorVersion,
+    report,
+    pageSize: INSTRUCTIONS_PAGE_SIZE,
+  });
+  const { rows } = instructions;
 
   // Derived selection (as on Approvals): the same instruction after a reload if it is still
-  // listed, else whatever now sits at its old position; the first row under a new filter.
-  const listKey = `${runId ?? ""}|${filter}|${search}`;
+  // listed, else whatever now sits at its old position; the first row under a new query.
   const [selection, setSelection] = useState<Selection>({ id: null, index: 0, listKey });
   const ids = useMemo(() => rows.map((r) => r.id), [rows]);
-  const selectedId =
+  const reconciled =
     selection.listKey === listKey ? reconcileSelection(ids, selection.id, selection.index) : (ids[0] ?? null);
+  const advanced =
+    selection.advance === true && selection.listKey === listKey && reconciled !== null && reconciled === selection.id;
+  const selectedId = advanced ? (ids[ids.indexOf(reconciled) + 1] ?? reconciled) : reconciled;
   const selectedRow = rows.find((r) => r.id === selectedId) ?? null;
 
   const select = useCallback(
@@ -103,9 +135,18 @@ export function PaymentsScreen({ mirrorVersion, user, onOpenTrace }: WorkspacePr
     if (tab !== "instructions") return false;
     switch (key) {
       case "next":
-      case "prev":
+      case "prev": {
+        const last = ids.length - 1;
+        if (key === "next" && selectedId !== null && ids.indexOf(selectedId) === last && instructions.hasMore) {
+          // Past the loaded rows: fetch the next page and step onto its first row when it lands.
+          instructions.loadMore();
+          setSelection({ id: selectedId, index: last, listKey, advance: true });
+          return true;
+        }
+        // At the very end (or the top) the selection stays where it is.
         select(moveSelection(ids, selectedId, key === "next" ? 1 : -1));
         return true;
+      }
       case "open":
         detailRef.current?.focus();
         return selectedRow !== null;
@@ -152,7 +193,7 @@ export function PaymentsScreen({ mirrorVersion, user, onOpenTrace }: WorkspacePr
     parseFilters: parseInstructionViewFilters,
     onApply: applyInstructionView,
   });
-  // Both lists arrive whole (instructions up to the backend's limit), so the loaded rows are the export.
+  // The runs arrive whole, so the loaded rows are their export.
   const runsExport: ExportRequest<PaymentRunRow> = {
     fileBase: "payment-runs",
     title: "Payment runs",
@@ -163,8 +204,8 @@ export function PaymentsScreen({ mirrorVersion, user, onOpenTrace }: WorkspacePr
     fileBase: runId === null ? "payment-instructions" : `payment-instructions-${runId}`,
     title: "Payment instructions",
     fields: exportFieldsOf(INSTRUCTION_COLUMNS, instructionViews.visible),
-    loadRows: () =>
-      Promise.resolve({ rows, cappedAt: rows.length >= INSTRUCTIONS_LIMIT ? INSTRUCTIONS_LIMIT : null }),
+    // Every instruction of the run, filter and search, page by page: the list holds only what was scrolled to.
+    loadRows: (onProgress) => fetchAllPages((after) => instructionPage(query, after), { onProgress }),
   };
 
   return (
@@ -220,8 +261,8 @@ export function PaymentsScreen({ mirrorVersion, user, onOpenTrace }: WorkspacePr
             runId={runId}
             searchText={searchText}
             shown={rows.length}
-            limit={INSTRUCTIONS_LIMIT}
-            loading={instructionsState.loading && instructionsState.data === null}
+            hasMore={instructions.hasMore}
+            loading={instructions.loading}
             searchRef={searchRef}
             onFilterChange={setFilter}
             onClearRun={() => setRunId(null)}
@@ -232,9 +273,12 @@ export function PaymentsScreen({ mirrorVersion, user, onOpenTrace }: WorkspacePr
             <PaymentInstructionsTable
               columnIds={instructionViews.visible}
               rows={rows}
-              loading={instructionsState.loading}
+              loading={instructions.loading}
+              loadingMore={instructions.loadingMore}
+              hasMore={instructions.hasMore}
               selectedId={selectedId}
               onSelect={select}
+              onLoadMore={instructions.loadMore}
             />
             <PaymentDetail row={selectedRow} panelRef={detailRef} onOpenTrace={onOpenTrace} />
           </div>

@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { unwrap } from "../api";
-import { commands, type ExceptionDetail, type ExceptionKindCount, type ExceptionPage, type ExceptionRow } from "../bindings";
+import { commands, type ExceptionDetail, type ExceptionKindCount, type ExceptionRow } from "../bindings";
 import type { ReportError } from "../errors";
 import {
   breachIncrease,
@@ -11,6 +11,7 @@ import {
   type ExceptionFilter,
   type ExceptionKeyCommand,
 } from "../exceptions";
+import { usePagedList } from "./usePagedList";
 
 export const PAGE_SIZE = 100;
 
@@ -23,20 +24,7 @@ export interface ExceptionList {
   loadMore: () => void;
 }
 
-interface ListState {
-  rows: ExceptionRow[];
-  total: number;
-  nextCursor: string | null;
-  loading: boolean;
-  loadingMore: boolean;
-}
-
-const EMPTY: ListState = { rows: [], total: 0, nextCursor: null, loading: true, loadingMore: false };
-
-function appendUnique(existing: ExceptionRow[], incoming: ExceptionRow[]): ExceptionRow[] {
-  const seen = new Set(existing.map((r) => r.id));
-  return [...existing, ...incoming.filter((r) => !seen.has(r.id))];
-}
+const exceptionId = (row: ExceptionRow) => row.id;
 
 /**
  * The exception queue for a filter, paged by cursor as the user scrolls. When
@@ -44,84 +32,15 @@ function appendUnique(existing: ExceptionRow[], incoming: ExceptionRow[]): Excep
  * as are loaded and swaps them in at once, so the list and selection stay put.
  */
 export function useExceptionList(filter: ExceptionFilter, version: number, report: ReportError): ExceptionList {
-  const [state, setState] = useState<ListState>(EMPTY);
-  const latest = useRef(state);
-  useLayoutEffect(() => {
-    latest.current = state;
+  const list = usePagedList<ExceptionRow>({
+    fetchPage: (after) => unwrap(commands.exceptionQueue(pageRequest(filter, after, PAGE_SIZE))),
+    filterKey: JSON.stringify(filter),
+    rowId: exceptionId,
+    version,
+    report,
+    pageSize: PAGE_SIZE,
   });
-  /** Bumped on every new filter or reload: answers to older requests are dropped. */
-  const generation = useRef(0);
-  const moreInFlight = useRef(false);
-
-  /** The filter the shown rows belong to (callers keep `filter` stable while it is unchanged). */
-  const shownFilter = useRef<ExceptionFilter | null>(null);
-
-  useEffect(() => {
-    const gen = ++generation.current;
-    moreInFlight.current = false;
-    const sameFilter = shownFilter.current === filter;
-    shownFilter.current = filter;
-    // A live reload keeps what is shown (and how far it was scrolled); a new filter starts over.
-    const want = sameFilter ? Math.max(PAGE_SIZE, latest.current.rows.length) : PAGE_SIZE;
-    if (!sameFilter) setState(EMPTY);
-    const run = async () => {
-      let rows: ExceptionRow[] = [];
-      let cursor: string | null = null;
-      let total = 0;
-      do {
-        const page: ExceptionPage = await unwrap(commands.exceptionQueue(pageRequest(filter, cursor, PAGE_SIZE)));
-        if (gen !== generation.current) return;
-        rows = appendUnique(rows, page.rows);
-        cursor = page.nextCursor;
-        total = page.total;
-      } while (cursor !== null && rows.length < want);
-      setState({ rows, total, nextCursor: cursor, loading: false, loadingMore: false });
-    };
-    run().catch((error: unknown) => {
-      if (gen !== generation.current) return;
-      setState((s) => ({ ...s, loading: false, loadingMore: false }));
-      report(error);
-    });
-  }, [filter, version, report]);
-
-  const loadMore = useCallback(() => {
-    const current = latest.current;
-    const after = current.nextCursor;
-    if (after === null || current.loading || moreInFlight.current) return;
-    moreInFlight.current = true;
-    const gen = generation.current;
-    setState((s) => ({ ...s, loadingMore: true }));
-    unwrap(commands.exceptionQueue(pageRequest(filter, after, PAGE_SIZE)))
-      .then(
-        (page) => {
-          if (gen !== generation.current) return;
-          setState((s) => ({
-            rows: appendUnique(s.rows, page.rows),
-            total: page.total,
-            nextCursor: page.nextCursor,
-            loading: false,
-            loadingMore: false,
-          }));
-        },
-        (error: unknown) => {
-          if (gen !== generation.current) return;
-          setState((s) => ({ ...s, loadingMore: false }));
-          report(error);
-        },
-      )
-      .finally(() => {
-        if (gen === generation.current) moreInFlight.current = false;
-      });
-  }, [filter, report]);
-
-  return {
-    rows: state.rows,
-    total: state.total,
-    loading: state.loading,
-    loadingMore: state.loadingMore,
-    hasMore: state.nextCursor !== null,
-    loadMore,
-  };
+  return { ...list, total: list.total ?? 0 };
 }
 
 /**
