@@ -407,9 +407,12 @@ async paymentRuns() : Promise<Result<PaymentRunRow[], CommandError>> {
     else return { status: "error", error: e  as any };
 }
 },
-async paymentInstructions(runId: string | null, filter: InstructionFilter, search: string | null) : Promise<Result<InstructionRow[], CommandError>> {
+/**
+ * One page of instructions, newest first: of one run or all, under a filter and a search.
+ */
+async paymentInstructions(runId: string | null, filter: InstructionFilter, search: string | null, after: string | null) : Promise<Result<InstructionPage, CommandError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("payment_instructions", { runId, filter, search }) };
+    return { status: "ok", data: await TAURI_INVOKE("payment_instructions", { runId, filter, search, after }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -638,6 +641,10 @@ amount: Money | null;
 groupAmount: Money | null }
 export type IcTotal = { currency: string; a: Money; b: Money; difference: Money }
 export type InstructionFilter = "all" | "rejected" | "in_flight" | "unconfirmed" | "settled"
+/**
+ * One page of instructions and where the next one starts (none after the last).
+ */
+export type InstructionPage = { rows: InstructionRow[]; nextCursor: string | null }
 export type InstructionRow = { id: string; runId: string; entity: string; creditorName: string; creditorIban: string; amount: Money; endToEndId: string; invoiceIds: string[]; status: string; statusLabel: string; reason: string | null; 
 /**
  * What the reason code asks of people, for a rejection.

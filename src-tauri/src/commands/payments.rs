@@ -74,9 +74,10 @@ fn steps(i: &PaymentInstruction) -> Vec<StatusStep> {
         .collect()
 }
 
-/// The most recent instructions the screen shows at once.
-const SHOWN: i64 = 2_000;
+/// Instructions per page: the screen asks for the next one as the table scrolls near its end.
+const PAGE: i64 = 100;
 
+/// One page of instructions, newest first: of one run or all, under a filter and a search.
 #[tauri::command]
 #[specta::specta]
 pub async fn payment_instructions(
@@ -84,47 +85,37 @@ pub async fn payment_instructions(
     run_id: Option<String>,
     filter: InstructionFilter,
     search: Option<String>,
-) -> Result<Vec<InstructionRow>> {
+    after: Option<String>,
+) -> Result<InstructionPage> {
     use store::payment_instructions::{self as pi, Which};
     let ws = state.workspace()?;
     let now = Utc::now();
     let sla = ws.engine.exception_policy.payment_confirm_hours;
-    let needle = search.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
     let unconfirmed = |i: &PaymentInstruction| {
         let created = i.history.first().map(|h| h.at).unwrap_or(i.modified_at);
         let hours = (now - created).num_hours();
         (!is_final(&i.status) && hours > sla).then_some(hours)
     };
-    let mut rows = match (&run_id, filter) {
-        (Some(run), _) => pi::of_run(&ws.store, run).await?,
-        (None, InstructionFilter::All) => pi::recent(&ws.store, &Which::All, SHOWN).await?,
-        (None, InstructionFilter::Rejected) => pi::recent(&ws.store, &Which::Status("RJCT".into()), SHOWN).await?,
-        (None, InstructionFilter::Settled) => pi::recent(&ws.store, &Which::Status("ACSC".into()), SHOWN).await?,
-        (None, InstructionFilter::InFlight | InstructionFilter::Unconfirmed) => {
-            pi::recent(&ws.store, &Which::InFlight, SHOWN).await?
-        }
+    let which = match filter {
+        InstructionFilter::All => Which::All,
+        InstructionFilter::Rejected => Which::Status("RJCT".into()),
+        InstructionFilter::Settled => Which::Status("ACSC".into()),
+        InstructionFilter::InFlight | InstructionFilter::Unconfirmed => Which::InFlight,
     };
-    rows.retain(|(_, i)| {
-        let keep = match filter {
-            InstructionFilter::All => true,
-            InstructionFilter::Rejected => i.status == "RJCT",
-            InstructionFilter::InFlight => !is_final(&i.status),
-            InstructionFilter::Unconfirmed => unconfirmed(i).is_some(),
-            InstructionFilter::Settled => i.status == "ACSC",
-        };
-        keep && needle.as_ref().is_none_or(|n| {
-            format!(
-                "{} {} {} {}",
-                i.creditor_name,
-                i.end_to_end_id,
-                i.id,
-                i.invoice_ids.join(" ")
-            )
-            .to_lowercase()
-            .contains(n)
-        })
-    });
-    rows.sort_by(|a, b| b.1.modified_at.cmp(&a.1.modified_at).then(a.1.id.cmp(&b.1.id)));
+    let page = pi::page(
+        &ws.store,
+        &pi::Query {
+            which,
+            run_id,
+            created_before: (filter == InstructionFilter::Unconfirmed)
+                .then(|| (now - chrono::Duration::hours(sla)).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+            search,
+            after,
+            limit: PAGE,
+        },
+    )
+    .await?;
+    let rows = page.rows;
     let exception_id = |conn: &str, i: &PaymentInstruction| {
         let kind = if i.status == "RJCT" {
             "bank_rejection"
@@ -135,7 +126,7 @@ pub async fn payment_instructions(
     };
     let ids: Vec<String> = rows.iter().map(|(c, i)| exception_id(c, i)).collect();
     let statuses = store::exceptions::statuses(&ws.store, &ids).await?;
-    Ok(rows
+    let rows = rows
         .into_iter()
         .zip(ids)
         .map(|((_, i), id)| {
@@ -163,7 +154,11 @@ pub async fn payment_instructions(
                 reason: i.reason,
             }
         })
-        .collect())
+        .collect();
+    Ok(InstructionPage {
+        rows,
+        next_cursor: page.next,
+    })
 }
 
 /// How far back the cash chart goes, from the treasury's latest balance.

@@ -31,6 +31,14 @@ pub struct StatusStep {
     pub at: String,
 }
 
+/// One page of instructions and where the next one starts (none after the last).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct InstructionPage {
+    pub rows: Vec<InstructionRow>,
+    pub next_cursor: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct InstructionRow {

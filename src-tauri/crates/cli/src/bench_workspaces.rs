@@ -54,6 +54,14 @@ pub async fn run(size: Size) -> Result<()> {
     let keep = std::env::var_os("CTOWER_BENCH_KEEP").map(std::path::PathBuf::from);
     if let Some(path) = keep.as_ref().filter(|p| p.exists()) {
         let store = Store::open(path).await?;
+        // The incremental derivation again: 1,000 posted invoices marked as just synced, as a
+        // delta sync leaves them.
+        let engine = Engine::new(store.clone(), Arc::new(Keys::default()));
+        store::source_records::mark_synced(&store, "posted_invoices", 1000, chrono::Utc::now()).await?;
+        let t = Instant::now();
+        let d = engine.derive_exception_changes(now).await?;
+        anyhow::ensure!(!d.full, "the delta was derived by a full pass");
+        line("exceptions_incremental_after_1000_ms", millis(t.elapsed()), "ms");
         return screens(&store, now).await;
     }
     let t = Instant::now();
@@ -174,34 +182,68 @@ async fn screens(store: &Store, now: chrono::DateTime<chrono::Utc>) -> Result<()
     }
     line("close_board_with_plan_and_burndown_p95_ms", p95(samples), "ms");
 
+    // The payments screen: the runs list with each run's counts, then the first page of
+    // instructions (with their exceptions' status, as the command shows them) under each filter,
+    // across all runs and within the largest run, with and without a search.
     let mut samples = Vec::new();
-    for which in [
-        Which::All,
-        Which::Status("RJCT".into()),
-        Which::Status("ACSC".into()),
-        Which::InFlight,
-    ] {
-        for _ in 0..5 {
-            let t = Instant::now();
-            store::payment_instructions::recent(&store, &which, 50).await?;
-            samples.push(t.elapsed());
+    let mut runs = Vec::new();
+    for _ in 0..10 {
+        let t = Instant::now();
+        let mut all: Vec<domain::treasury::PaymentRun> = store::source_records::list(store, "payment_runs")
+            .await?
+            .into_iter()
+            .filter_map(|(_, d)| match d {
+                domain::Document::PaymentRun(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        all.sort_by(|a, b| b.value_date.cmp(&a.value_date).then(a.id.cmp(&b.id)));
+        all.truncate(300);
+        let ids: Vec<String> = all.iter().map(|r| r.id.clone()).collect();
+        runs = store::payment_instructions::counts(store, &ids).await?;
+        samples.push(t.elapsed());
+    }
+    line("payment_runs_list_p95_ms", p95(samples), "ms");
+    let largest = runs
+        .iter()
+        .max_by_key(|(_, s, r, f)| s + r + f)
+        .map(|(run, ..)| run.clone())
+        .context("no payment runs")?;
+    let mut samples = Vec::new();
+    for run in [None, Some(largest)] {
+        for which in [
+            Which::All,
+            Which::Status("RJCT".into()),
+            Which::Status("ACSC".into()),
+            Which::InFlight,
+        ] {
+            for search in [None, Some("gmbh".to_string())] {
+                for _ in 0..3 {
+                    let t = Instant::now();
+                    let page = store::payment_instructions::page(
+                        store,
+                        &store::payment_instructions::Query {
+                            which: which.clone(),
+                            run_id: run.clone(),
+                            created_before: None,
+                            search: search.clone(),
+                            after: None,
+                            limit: 100,
+                        },
+                    )
+                    .await?;
+                    let ids: Vec<String> = page
+                        .rows
+                        .iter()
+                        .map(|(c, i)| format!("bank_rejection:{c}:{}", i.id))
+                        .collect();
+                    store::exceptions::statuses(store, &ids).await?;
+                    samples.push(t.elapsed());
+                }
+            }
         }
     }
     line("payment_instructions_first_page_p95_ms", p95(samples), "ms");
-    let run = store::payment_instructions::recent(&store, &Which::All, 1)
-        .await?
-        .into_iter()
-        .next()
-        .map(|(_, i)| i.run_id)
-        .context("no payment instructions")?;
-    let mut samples = Vec::new();
-    for _ in 0..10 {
-        let t = Instant::now();
-        store::payment_instructions::of_run(&store, &run).await?;
-        store::payment_instructions::counts(&store, std::slice::from_ref(&run)).await?;
-        samples.push(t.elapsed());
-    }
-    line("payment_run_drilldown_p95_ms", p95(samples), "ms");
     let mut samples = Vec::new();
     for _ in 0..10 {
         let t = Instant::now();

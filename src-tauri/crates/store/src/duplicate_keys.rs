@@ -49,11 +49,17 @@ async fn insert(tx: &mut SqliteConnection, keys: &[DuplicateKey]) -> Result<()> 
     for chunk in keys.chunks(CHUNK) {
         let rows = json(chunk)?;
         sqlx::query!(
-            "INSERT OR REPLACE INTO duplicate_keys (connection_id, external_id, currency, supplier, number, amount_minor)
+            "INSERT INTO duplicate_keys (connection_id, external_id, currency, supplier, number, amount_minor)
              SELECT json_extract(value, '$.connection_id'), json_extract(value, '$.external_id'),
                     json_extract(value, '$.currency'), json_extract(value, '$.supplier'),
                     json_extract(value, '$.number'), json_extract(value, '$.amount_minor')
-             FROM json_each(?1)",
+             FROM json_each(?1) WHERE true
+             ON CONFLICT (connection_id, external_id) DO UPDATE SET
+                 currency = excluded.currency, supplier = excluded.supplier, number = excluded.number,
+                 amount_minor = excluded.amount_minor
+             -- An invoice re-synced with the same keys (most changes are elsewhere) writes nothing.
+             WHERE (currency, supplier, number, amount_minor)
+                   IS NOT (excluded.currency, excluded.supplier, excluded.number, excluded.amount_minor)",
             rows
         )
         .execute(&mut *tx)

@@ -25,78 +25,146 @@ pub enum Which {
     InFlight,
 }
 
-/// Newest first, at most `limit`, with the connection each came from.
-pub async fn recent(store: &Store, which: &Which, limit: i64) -> Result<Vec<(String, PaymentInstruction)>> {
-    let rows = match which {
-        Which::All => sqlx::query!(
-            r#"SELECT connection_id, payload FROM source_records WHERE resource = 'payment_instructions'
-                   ORDER BY json_extract(payload, '$.modified_at') DESC LIMIT ?"#,
-            limit
-        )
-        .fetch_all(store.reader())
-        .await?
-        .into_iter()
-        .map(|r| (r.connection_id, r.payload))
-        .collect::<Vec<_>>(),
-        Which::Status(status) => sqlx::query!(
-            r#"SELECT connection_id, payload FROM source_records WHERE resource = 'payment_instructions'
-                 AND json_extract(payload, '$.status') = ?1
-               ORDER BY json_extract(payload, '$.modified_at') DESC LIMIT ?2"#,
-            status,
-            limit
-        )
-        .fetch_all(store.reader())
-        .await?
-        .into_iter()
-        .map(|r| (r.connection_id, r.payload))
-        .collect(),
-        // Without a final answer: every status but settled and rejected, each through the index.
-        Which::InFlight => sqlx::query!(
-            r#"SELECT connection_id, payload FROM source_records WHERE resource = 'payment_instructions'
-                 AND json_extract(payload, '$.status') IN ('PDNG', 'ACTC', 'ACCP', 'ACSP', 'ACWC')
-               ORDER BY json_extract(payload, '$.modified_at') DESC LIMIT ?1"#,
-            limit
-        )
-        .fetch_all(store.reader())
-        .await?
-        .into_iter()
-        .map(|r| (r.connection_id, r.payload))
-        .collect(),
-    };
-    rows.into_iter().map(|(c, p)| Ok((c, instruction(&p)?))).collect()
+/// One page of instructions, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub which: Which,
+    /// Only this run's instructions.
+    pub run_id: Option<String>,
+    /// Only those the bank has not answered finally and that were created before this time
+    /// (RFC 3339): the unconfirmed ones.
+    pub created_before: Option<String>,
+    /// Text anywhere in the record (creditor, end-to-end id, instruction or invoice id, IBAN),
+    /// case-insensitive.
+    pub search: Option<String>,
+    /// The previous page's last row (see [`Page::next`]).
+    pub after: Option<String>,
+    pub limit: i64,
 }
 
-/// The instructions of one run.
-pub async fn of_run(store: &Store, run_id: &str) -> Result<Vec<(String, PaymentInstruction)>> {
-    let rows = sqlx::query!(
-        r#"SELECT connection_id, payload FROM source_records WHERE resource = 'payment_instructions'
-             AND json_extract(payload, '$.run_id') = ?"#,
-        run_id
-    )
-    .fetch_all(store.reader())
-    .await?;
-    rows.into_iter()
-        .map(|r| Ok((r.connection_id, instruction(&r.payload)?)))
-        .collect()
+/// Instructions with the connection each came from, and the cursor of the next page if there
+/// may be one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub rows: Vec<(String, PaymentInstruction)>,
+    pub next: Option<String>,
+}
+
+/// The keyset position: (modified_at, connection, id) of the last row shown.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Cursor(String, String, String);
+
+// Each shape walks one index in (modified_at, connection, id) order, descending, from
+// the cursor on; the filters that no index serves are checked per row on the way.
+macro_rules! instructions_page {
+    ($db:expr, $where:literal, $($arg:expr),*) => {
+        sqlx::query!(
+            r#"SELECT connection_id, external_id, json_extract(payload, '$.modified_at') AS "modified!: String", payload
+               FROM source_records
+               WHERE resource = 'payment_instructions' AND "# + $where + r#"
+                 AND (json_extract(payload, '$.modified_at'), connection_id, external_id) < (?2, ?3, ?4)
+                 AND (NOT ?5 OR json_extract(payload, '$.status') NOT IN ('ACSC', 'RJCT'))
+                 AND (?6 IS NULL OR COALESCE(json_extract(payload, '$.history[0].at'),
+                                             json_extract(payload, '$.modified_at')) < ?6)
+                 AND (?7 IS NULL OR payload LIKE ?7 ESCAPE '\')
+               ORDER BY json_extract(payload, '$.modified_at') DESC, connection_id DESC, external_id DESC
+               LIMIT ?8"#,
+            $($arg),*
+        )
+        .fetch_all($db)
+        .await?
+        .into_iter()
+        .map(|r| (r.connection_id, r.external_id, r.modified, r.payload))
+        .collect::<Vec<_>>()
+    };
+}
+
+/// One page of instructions under `q`, newest first.
+pub async fn page(store: &Store, q: &Query) -> Result<Page> {
+    let Cursor(at, conn, id) = match &q.after {
+        Some(c) => serde_json::from_str(c).map_err(|e| StoreError::Conflict(format!("invalid page cursor: {e}")))?,
+        // Above every timestamp, so the first page starts at the newest.
+        None => Cursor("~".into(), String::new(), String::new()),
+    };
+    let limit = q.limit.clamp(1, 1000);
+    let in_flight = matches!(q.which, Which::InFlight) || q.created_before.is_some();
+    let status = match &q.which {
+        Which::Status(s) => Some(s.clone()),
+        _ => None,
+    };
+    let search = crate::approval_queue::like_pattern(&q.search);
+    let db = store.reader();
+    let before = &q.created_before;
+    let rows = match (&q.run_id, &status) {
+        (Some(run), _) => instructions_page!(
+            db,
+            "json_extract(payload, '$.run_id') = ?1 AND (?9 IS NULL OR json_extract(payload, '$.status') = ?9)",
+            run,
+            at,
+            conn,
+            id,
+            in_flight,
+            before,
+            search,
+            limit,
+            status
+        ),
+        (None, Some(status)) => instructions_page!(
+            db,
+            "json_extract(payload, '$.status') = ?1",
+            status,
+            at,
+            conn,
+            id,
+            in_flight,
+            before,
+            search,
+            limit
+        ),
+        (None, None) => instructions_page!(
+            db,
+            "?1 IS NULL",
+            None::<String>,
+            at,
+            conn,
+            id,
+            in_flight,
+            before,
+            search,
+            limit
+        ),
+    };
+    let next = (rows.len() as i64 == limit)
+        .then(|| rows.last().map(|(c, i, m, _)| Cursor(m.clone(), c.clone(), i.clone())))
+        .flatten()
+        .map(|c| serde_json::to_string(&c))
+        .transpose()
+        .map_err(|e| StoreError::corrupt("source_records", "cursor", e))?;
+    let rows = rows
+        .into_iter()
+        .map(|(c, _, _, p)| Ok((c, instruction(&p)?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page { rows, next })
 }
 
 /// Per run: instructions settled, rejected and still in flight, for the runs asked about.
 pub async fn counts(store: &Store, run_ids: &[String]) -> Result<Vec<(String, i64, i64, i64)>> {
     let ids = serde_json::to_string(run_ids).map_err(|e| StoreError::corrupt("source_records", "run_id", e))?;
     let rows = sqlx::query!(
-        r#"SELECT json_extract(payload, '$.run_id') AS "run!: String",
-                  SUM(json_extract(payload, '$.status') = 'ACSC') AS "settled!: i64",
-                  SUM(json_extract(payload, '$.status') = 'RJCT') AS "rejected!: i64",
-                  SUM(json_extract(payload, '$.status') NOT IN ('ACSC', 'RJCT')) AS "in_flight!: i64"
-           FROM source_records WHERE resource = 'payment_instructions'
-             AND json_extract(payload, '$.run_id') IN (SELECT value FROM json_each(?))
-           GROUP BY 1"#,
+        r#"SELECT run_id, status, n FROM payment_run_counts
+           WHERE run_id IN (SELECT value FROM json_each(?)) AND n > 0"#,
         ids
     )
     .fetch_all(store.reader())
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.run, r.settled, r.rejected, r.in_flight))
-        .collect())
+    let mut by_run: std::collections::BTreeMap<String, (i64, i64, i64)> = Default::default();
+    for r in rows {
+        let c = by_run.entry(r.run_id).or_default();
+        match r.status.as_str() {
+            "ACSC" => c.0 += r.n,
+            "RJCT" => c.1 += r.n,
+            _ => c.2 += r.n,
+        }
+    }
+    Ok(by_run.into_iter().map(|(run, (s, r, f))| (run, s, r, f)).collect())
 }
