@@ -151,7 +151,7 @@ async fn screens(store: &Store, now: chrono::DateTime<chrono::Utc>) -> Result<()
                         now,
                     };
                     let t = Instant::now();
-                    store::exceptions::page(&store, &req).await?;
+                    store::exceptions::page(store, &req).await?;
                     samples.push(t.elapsed());
                 }
             }
@@ -162,22 +162,22 @@ async fn screens(store: &Store, now: chrono::DateTime<chrono::Utc>) -> Result<()
     for queue in queues {
         for _ in 0..5 {
             let t = Instant::now();
-            store::exceptions::summary(&store, queue, now).await?;
+            store::exceptions::summary(store, queue, now).await?;
             samples.push(t.elapsed());
         }
     }
     line("exception_summary_p95_ms", p95(samples), "ms");
 
     let mut periods = Vec::new();
-    for entity in store::close_tasks::entities(&store).await? {
-        for (period, _) in store::close_tasks::periods(&store, &entity).await? {
+    for entity in store::close_tasks::entities(store).await? {
+        for (period, _) in store::close_tasks::periods(store, &entity).await? {
             periods.push((entity.clone(), period));
         }
     }
     let mut samples = Vec::new();
     for (entity, period) in periods.iter().rev().take(12) {
         let t = Instant::now();
-        sync::close_board::board(&store, Some(entity), Some(period), now).await?;
+        sync::close_board::board(store, Some(entity), Some(period), now).await?;
         samples.push(t.elapsed());
     }
     line("close_board_with_plan_and_burndown_p95_ms", p95(samples), "ms");

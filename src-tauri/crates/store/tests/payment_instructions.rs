@@ -20,14 +20,14 @@ fn instruction(i: usize, status: &str) -> Document {
         run_id: format!("RUN-{}", i % 3),
         entity: "DE01".into(),
         supplier_id: format!("S{}", i % 5),
-        creditor_name: if i % 4 == 0 {
+        creditor_name: if i.is_multiple_of(4) {
             "Granit GmbH".into()
         } else {
             "Acme Ltd".into()
         },
         creditor_iban: "DE89370400440532013000".into(),
         currency: Currency::new("EUR").unwrap(),
-        amount: Decimal::new(100_00 + i as i64, 2),
+        amount: Decimal::new(10_000 + i as i64, 2),
         end_to_end_id: format!("E2E-{i:04}"),
         invoice_ids: vec![format!("INV-{i}")],
         status: status.into(),

@@ -176,7 +176,7 @@ impl Engine {
             else {
                 return Err(SyncError::NotFound(format!("close task {task_id}")));
             };
-            let roles = store::users::roles_of(&self.store, &actor_id).await?;
+            let roles = store::users::roles_of(&self.store, actor_id).await?;
             let period = store::close_tasks::of_period(&self.store, &task.company_code, &task.period).await?;
             let open = domain::close::open_dependencies(&task, |id| {
                 period.iter().find(|(_, t)| t.id == id).map(|(_, t)| t.status.as_str())

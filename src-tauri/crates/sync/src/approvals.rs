@@ -179,7 +179,7 @@ impl Engine {
         run: &domain::treasury::PaymentRun,
     ) -> Result<Vec<String>, SyncError> {
         let mut why = Vec::new();
-        let roles = store::users::roles_of(&self.store, &actor_id).await?;
+        let roles = store::users::roles_of(&self.store, actor_id).await?;
         if !roles
             .iter()
             .any(|r| matches!(r, Role::Approver | Role::TreasuryAnalyst))

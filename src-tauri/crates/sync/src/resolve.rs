@@ -56,7 +56,7 @@ impl Engine {
             .await?
             .ok_or_else(|| SyncError::NotFound(format!("exception {exception_id}")))?;
         let kind = e.row.kind;
-        let roles = store::users::roles_of(&self.store, &actor_id).await?;
+        let roles = store::users::roles_of(&self.store, actor_id).await?;
         // The owning queue acts; a controller may override anything.
         let owner = kind.queue();
         let may = roles.contains(&owner) || (r.action == ActionKind::Override && roles.contains(&Role::Controller));
