@@ -71,13 +71,14 @@ pub async fn all(store: &crate::Store) -> Result<Vec<Supplier>> {
     .collect()
 }
 
-/// Suppliers fetched after `since` or with one of `ids` (external ids, any AP connection).
+/// Suppliers fetched after `since` (if given) or with one of `ids` (external ids, any AP
+/// connection).
 pub async fn changed_or_of(
     store: &crate::Store,
-    since: chrono::DateTime<chrono::Utc>,
+    since: Option<chrono::DateTime<chrono::Utc>>,
     ids: &[String],
 ) -> Result<Vec<Supplier>> {
-    let since = crate::format_ts(since);
+    let since = since.map(crate::format_ts);
     let ids = serde_json::to_string(ids).map_err(|e| crate::StoreError::corrupt("suppliers", "external_id", e))?;
     sqlx::query_as!(
         SupplierRow,
@@ -101,20 +102,7 @@ pub async fn changed_or_of(
 
 /// Suppliers by external id, in whichever AP connection has them.
 pub async fn of(store: &crate::Store, ids: &[String]) -> Result<Vec<Supplier>> {
-    let ids = serde_json::to_string(ids).map_err(|e| crate::StoreError::corrupt("suppliers", "external_id", e))?;
-    sqlx::query_as!(
-        SupplierRow,
-        "SELECT connection_id, external_id, name, country, bank_account, on_hold, source_version, source_updated_at,
-                fetched_at
-         FROM suppliers
-         WHERE connection_id IN (SELECT id FROM connections) AND external_id IN (SELECT value FROM json_each(?1))",
-        ids
-    )
-    .fetch_all(store.reader())
-    .await?
-    .into_iter()
-    .map(supplier)
-    .collect()
+    changed_or_of(store, None, ids).await
 }
 
 /// A `suppliers` row as every query of it selects it.

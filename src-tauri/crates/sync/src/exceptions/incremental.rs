@@ -18,19 +18,8 @@ use store::exceptions::Run;
 use store::source_records::Link;
 use tracing::{info, info_span, Instrument};
 
-use super::{ap_connection, Derivation, Loaded};
+use super::{ap_connection, Derivation, Loaded, RECORD_RESOURCES};
 use crate::{Engine, SyncError};
-
-/// The resources whose changes the incremental pass follows.
-const RESOURCES: [&str; 7] = [
-    "posted_invoices",
-    "purchase_orders",
-    "goods_receipts",
-    "posting_errors",
-    "payment_instructions",
-    "supplier_masters",
-    "bank_account_changes",
-];
 
 /// Distinct records by (connection, resource, id), in the order first added.
 #[derive(Default)]
@@ -72,7 +61,7 @@ impl Engine {
             let policy = self.exception_policy.clone();
 
             // What changed.
-            let changed = store::source_records::synced_since(db, since, &RESOURCES).await?;
+            let changed = store::source_records::synced_since(db, since, &RECORD_RESOURCES).await?;
             let ap_changed = store::invoices::headers_fetched_since(db, since).await?;
             let steps_changed = store::approvals::fetched_since(db, since).await?;
 
@@ -115,7 +104,7 @@ impl Engine {
             errors.add(store::source_records::linked(db, Link::ErrorsByApInvoice, &ap_refs).await?);
             // A master's or bank account's change shows on the supplier's payments and on its
             // hold state; an AP supplier's change on its masters.
-            let ap_suppliers = store::suppliers::changed_or_of(db, since, &sorted(suppliers.clone())).await?;
+            let ap_suppliers = store::suppliers::changed_or_of(db, Some(since), &sorted(suppliers.clone())).await?;
             suppliers.extend(ap_suppliers.iter().map(|s| s.provenance.external_id.clone()));
             let suppliers = sorted(suppliers);
             instructions.add(store::source_records::linked(db, Link::InstructionsBySupplier, &suppliers).await?);

@@ -19,8 +19,9 @@ use tracing::{info, info_span, warn, Instrument};
 use crate::reconcile::{intercompany, IcIssue, IcSide, Period};
 use crate::{Engine, SyncError};
 
-/// The resources the rules read from the ERP and treasury mirror.
-const RESOURCES: [&str; 8] = [
+/// The ERP and treasury resources the record-level rules read (the incremental pass follows
+/// changes to these); the full pass reads the close tasks as well.
+const RECORD_RESOURCES: [&str; 7] = [
     "posted_invoices",
     "purchase_orders",
     "goods_receipts",
@@ -28,7 +29,6 @@ const RESOURCES: [&str; 8] = [
     "payment_instructions",
     "supplier_masters",
     "bank_account_changes",
-    "close_tasks",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,7 +111,7 @@ impl Engine {
             let watermark = Utc::now();
             let policy = self.exception_policy.clone();
             let mut loaded = Loaded::default();
-            for r in RESOURCES {
+            for r in RECORD_RESOURCES.into_iter().chain(["close_tasks"]) {
                 loaded.docs.extend(store::source_records::list(&self.store, r).await?);
             }
             loaded.invoices = store::invoices::headers(&self.store).await?;
