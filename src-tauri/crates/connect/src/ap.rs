@@ -13,6 +13,7 @@ use domain::{
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use crate::source::GoOn;
 use crate::{ConnectError, HttpPolicy, SecretStore};
 
 /// The collections the AP system lists, in the order a sync pulls them (parents first).
@@ -170,17 +171,18 @@ impl ApClient {
         }
         let raw: RawPage = serde_json::from_str(body).map_err(crate::source::syntax)?;
         let fetched = Utc::now();
-        let records = crate::source::map_items(
+        let go_on = if raw.has_more {
+            GoOn::Next(raw.next_cursor)
+        } else {
+            GoOn::Resume(raw.next_cursor)
+        };
+        Ok(crate::source::page_of(
+            body,
             raw.data.iter().map(|r| r.get()),
+            go_on,
             |i| format!("{} cursor {cursor} record {i}", resource.path()),
             |text| map_record(resource, &self.connection_id, text, fetched),
-        );
-        Ok(Page {
-            records,
-            next_cursor: raw.next_cursor,
-            has_more: raw.has_more,
-            bytes: body.len(),
-        })
+        ))
     }
 
     /// Fetches the source's current version of one record, e.g. to replay a dead letter.

@@ -8,7 +8,7 @@ use heck::ToSnakeCase;
 use serde_json::{Map, Value};
 
 use crate::oauth::TokenSource;
-use crate::source::{document, Page, Record, Source, WriteOutcome};
+use crate::source::{document, GoOn, Page, Record, Source, WriteOutcome};
 use crate::{ConnectError, HttpPolicy, SecretStore};
 
 /// Canonical resources and the ERP's entity sets, in the order a sync pulls them.
@@ -176,22 +176,14 @@ impl ErpClient {
             delta_link: Option<String>,
         }
         let raw: Raw = serde_json::from_str(body).map_err(crate::source::syntax)?;
-        let (next_cursor, has_more) = match (raw.next_link, raw.delta_link) {
-            (Some(n), _) => (n, true),
-            (None, Some(d)) => (d, false),
-            (None, None) => return Err("the answer has neither @odata.nextLink nor @odata.deltaLink".into()),
-        };
-        let records = crate::source::map_items(
+        let go_on = GoOn::from_links(raw.next_link, raw.delta_link, "@odata.nextLink nor @odata.deltaLink")?;
+        Ok(crate::source::page_of(
+            body,
             raw.value.iter().map(|r| r.get()),
+            go_on,
             |i| format!("{endpoint} at {cursor}, entity {i}"),
             |text| self.map_raw(resource, text),
-        );
-        Ok(Page {
-            records,
-            next_cursor,
-            has_more,
-            bytes: body.len(),
-        })
+        ))
     }
 }
 

@@ -144,14 +144,36 @@ pub(crate) fn document(resource: &str, value: serde_json::Value) -> Result<Recor
     Document::parse(resource, value).map(Record::Document)
 }
 
-/// A page's records mapped one by one: one that does not map keeps its raw text and its place
-/// (`place(i)`), and the rest of the page goes on.
-pub(crate) fn map_items<'a>(
+/// Where a source says to go on from after a page.
+pub(crate) enum GoOn {
+    /// The next page.
+    Next(String),
+    /// Nothing more now; the next delta starts here.
+    Resume(String),
+}
+
+impl GoOn {
+    /// From the two links a source may answer with (the next page's wins); `names` says which
+    /// they are when neither came.
+    pub(crate) fn from_links(next: Option<String>, resume: Option<String>, names: &str) -> Result<GoOn, String> {
+        match (next, resume) {
+            (Some(n), _) => Ok(GoOn::Next(n)),
+            (None, Some(r)) => Ok(GoOn::Resume(r)),
+            (None, None) => Err(format!("the answer has neither {names}")),
+        }
+    }
+}
+
+/// A page of `body`: its items mapped one by one — one that does not map keeps its raw text and
+/// its place (`place(i)`), and the rest of the page goes on — and where to go on from.
+pub(crate) fn page_of<'a>(
+    body: &str,
     items: impl IntoIterator<Item = &'a str>,
+    go_on: GoOn,
     place: impl Fn(usize) -> String,
     map: impl Fn(&str) -> Result<Record, String>,
-) -> Vec<Result<Record, Malformed>> {
-    items
+) -> Page {
+    let records = items
         .into_iter()
         .enumerate()
         .map(|(i, raw)| {
@@ -161,7 +183,17 @@ pub(crate) fn map_items<'a>(
                 raw: raw.to_string(),
             })
         })
-        .collect()
+        .collect();
+    let (next_cursor, has_more) = match go_on {
+        GoOn::Next(c) => (c, true),
+        GoOn::Resume(c) => (c, false),
+    };
+    Page {
+        records,
+        next_cursor,
+        has_more,
+        bytes: body.len(),
+    }
 }
 
 /// A JSON syntax error with the place it was found, for the person reading the report.

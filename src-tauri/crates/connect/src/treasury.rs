@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::source::{document, Page, Record, Source, WriteOutcome};
+use crate::source::{document, GoOn, Page, Record, Source, WriteOutcome};
 use crate::{ConnectError, HttpPolicy, SecretStore};
 
 const COLLECTIONS: &[(&str, &str)] = &[
@@ -105,22 +105,14 @@ impl TreasuryClient {
             sync_token: Option<String>,
         }
         let raw: Raw = serde_json::from_str(body).map_err(crate::source::syntax)?;
-        let (next_cursor, has_more) = match (raw.next_page_token, raw.sync_token) {
-            (Some(n), _) => (n, true),
-            (None, Some(s)) => (s, false),
-            (None, None) => return Err("the answer has neither next_page_token nor sync_token".into()),
-        };
-        let records = crate::source::map_items(
+        let go_on = GoOn::from_links(raw.next_page_token, raw.sync_token, "next_page_token nor sync_token")?;
+        Ok(crate::source::page_of(
+            body,
             raw.items.iter().map(|r| r.get()),
+            go_on,
             |i| format!("{endpoint} after {cursor}, item {i}"),
             |text| map_item(resource, text),
-        );
-        Ok(Page {
-            records,
-            next_cursor,
-            has_more,
-            bytes: body.len(),
-        })
+        ))
     }
 }
 
