@@ -104,6 +104,16 @@ enum Command {
         #[arg(long, default_value = "demo")]
         size: Size,
     },
+    /// The approval queue's part of `bench` alone, on a mirror synced once and kept at KEEP (a
+    /// temporary one without it), so a change to the queue can be measured again at size L in
+    /// seconds. A kept mirror from an older build is migrated on opening.
+    #[command(hide = true)]
+    BenchApprovals {
+        #[arg(long, default_value = "demo")]
+        size: Size,
+        #[arg(long)]
+        keep: Option<PathBuf>,
+    },
     /// Check the audit trail: every event present, unedited and in order.
     Audit {
         #[command(subcommand)]
@@ -276,6 +286,7 @@ async fn run() -> Result<()> {
         }
         Command::BenchRecon { lines } => bench::recon_only(lines),
         Command::BenchWorkspaces { size } => bench_workspaces::run(size).await,
+        Command::BenchApprovals { size, keep } => bench::approvals_only(size, keep.as_deref()).await,
         Command::Bench { size, out, dlt_python } => bench::run(size, &out, dlt_python.as_deref()).await,
         Command::Bank { command } => bank::run(command),
         Command::Recon { command } => recon::run(command),

@@ -123,6 +123,7 @@ impl Engine {
                     outcome.malformed
                 ));
             }
+            store::approval_queue::rebuild_if_suspended(&self.store).await?;
             store::entities::refresh_today(&self.store, Utc::now()).await?;
             sync_log::finish_run(&self.store, run_id, &outcome, Utc::now()).await?;
             let duration = started.elapsed();
@@ -156,6 +157,7 @@ impl Engine {
     ) -> Result<(), SyncError> {
         const PAGES_PER_COMMIT: usize = 8;
         let start = sync_log::cursor(&self.store, &c.id, resource).await?;
+        let first_pull = start.is_none();
         let entities = if resource == "approvals" {
             entity_map(&self.store).await?
         } else {
@@ -179,6 +181,10 @@ impl Engine {
             })
         };
         let mut tx = self.store.begin().await?;
+        if first_pull {
+            // A first pull writes every record: the approval queue's keys are rebuilt after it.
+            store::approval_queue::suspend_for_first_pull(&mut tx, &c.id, resource).await?;
+        }
         let mut uncommitted = 0;
         let mut result = Ok(());
         while let Some(page) = pages.recv().await {
