@@ -120,13 +120,21 @@ impl ApState {
         }
     }
 
+    /// Moves an invoice's due date by `days`: the smallest change work in the source makes.
     pub(crate) fn touch_invoice(&mut self, id: &str, days: i64) -> bool {
+        self.change_invoice(id, |inv| {
+            if let Ok(d) = inv.due_date.parse::<chrono::NaiveDate>() {
+                inv.due_date = (d + Duration::days(days)).to_string();
+            }
+        })
+    }
+
+    /// Changes an invoice as work in the source would, bumping its version.
+    pub(crate) fn change_invoice(&mut self, id: &str, f: impl FnOnce(&mut Invoice)) -> bool {
         let Some(mut inv) = self.invoices.get(id).cloned() else {
             return false;
         };
-        if let Ok(d) = inv.due_date.parse::<chrono::NaiveDate>() {
-            inv.due_date = (d + Duration::days(days)).to_string();
-        }
+        f(&mut inv);
         inv.bump(&ts(Utc::now()));
         self.emit("invoices", &inv.id, inv.version);
         let seq = self.next_seq();
@@ -145,10 +153,12 @@ impl ApState {
         true
     }
 
-    pub(crate) fn touch_approval(&mut self, id: &str) -> bool {
+    /// Changes an approval step as the source would (re-routed, decided there), bumping its version.
+    pub(crate) fn change_approval(&mut self, id: &str, f: impl FnOnce(&mut ApprovalStep)) -> bool {
         let Some(mut step) = self.approvals.get(id).cloned() else {
             return false;
         };
+        f(&mut step);
         step.bump(&ts(Utc::now()));
         self.emit("approvals", &step.id, step.version);
         let seq = self.next_seq();

@@ -140,10 +140,20 @@ impl Sandbox {
         self.lock().touch_invoice(invoice_id, days)
     }
 
+    /// Simulates work done in the source on an invoice (a total corrected, a status moved).
+    pub fn change_invoice(&self, invoice_id: &str, f: impl FnOnce(&mut wire::Invoice)) -> bool {
+        self.lock().change_invoice(invoice_id, f)
+    }
+
+    /// Simulates a step changed in the source itself: decided there, or re-routed.
+    pub fn change_approval(&self, approval_id: &str, f: impl FnOnce(&mut wire::ApprovalStep)) -> bool {
+        self.lock().change_approval(approval_id, f)
+    }
+
     /// Simulates a change at the source to an approval step (e.g. re-routed by an admin): bumps
     /// its version, so a decision made on the old version meets `If-Match` and a 409.
     pub fn touch_approval(&self, approval_id: &str) -> bool {
-        self.lock().touch_approval(approval_id)
+        self.change_approval(approval_id, |_| {})
     }
 
     /// Simulates a change at the source to a supplier (its master data edited), bumping its version.

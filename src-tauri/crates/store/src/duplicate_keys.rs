@@ -97,13 +97,13 @@ pub async fn put(store: &Store, keys: &[DuplicateKey], removed: &[(String, Strin
 
 /// The posted invoices that share a block with one of `keys` (the same supplier or normalized
 /// number with an amount within half a percent, or the same rounded amount), with their
-/// connection. `keys` themselves are among them.
+/// connection. `keys` themselves are not: the caller has them already.
 pub async fn neighbours(store: &Store, keys: &[DuplicateKey]) -> Result<Vec<(String, Document)>> {
     let mut out = Vec::new();
     for chunk in keys.chunks(CHUNK) {
-        // (currency, supplier, number, lowest, highest, amount): the window is half a percent
-        // of this amount plus two minor units for the rounding on either side.
-        let probes: Vec<(&str, &str, &str, i64, i64, i64)> = chunk
+        // (currency, supplier, number, lowest, highest, amount, connection, id): the window is
+        // half a percent of this amount plus two minor units for the rounding on either side.
+        let probes: Vec<(&str, &str, &str, i64, i64, i64, &str, &str)> = chunk
             .iter()
             .map(|k| {
                 let spread = k.amount_minor.saturating_abs() / 200 + 2;
@@ -114,6 +114,8 @@ pub async fn neighbours(store: &Store, keys: &[DuplicateKey]) -> Result<Vec<(Str
                     k.amount_minor.saturating_sub(spread),
                     k.amount_minor.saturating_add(spread),
                     k.amount_minor,
+                    k.connection_id.as_str(),
+                    k.external_id.as_str(),
                 )
             })
             .collect();
@@ -134,7 +136,9 @@ pub async fn neighbours(store: &Store, keys: &[DuplicateKey]) -> Result<Vec<(Str
                    WHERE k.n != ''
                    UNION
                    SELECT d.connection_id, d.external_id FROM k JOIN duplicate_keys d
-                       ON d.currency = k.c AND d.amount_minor = k.a)
+                       ON d.currency = k.c AND d.amount_minor = k.a
+                   EXCEPT
+                   SELECT json_extract(value, '$[6]'), json_extract(value, '$[7]') FROM json_each(?1))
                SELECT s.connection_id AS "connection_id!: String", s.payload AS "payload!: String"
                FROM hits h JOIN source_records s
                    ON s.connection_id = h.connection_id AND s.resource = 'posted_invoices'

@@ -44,12 +44,8 @@ pub async fn apply(store: &Store, changes: &[Change], policy: &ExceptionPolicy, 
     let mut tx = store.begin().await?;
     let at = format_ts(now);
     let mut n = Applied::default();
-    let mut kinds = std::collections::BTreeSet::new();
+    // `exception_counts` follows the rows by trigger.
     for c in changes {
-        kinds.insert(match c {
-            Change::Raise(r) | Change::Reopen(r) | Change::Update(r) => r.kind.as_str(),
-            Change::Resolve(id) => kind_of(id),
-        });
         match c {
             Change::Raise(r) | Change::Reopen(r) | Change::Update(r) => {
                 let (event, detail) = match c {
@@ -87,37 +83,8 @@ pub async fn apply(store: &Store, changes: &[Change], policy: &ExceptionPolicy, 
             }
         }
     }
-    recount(&mut tx, &kinds).await?;
     tx.commit().await?;
     Ok(n)
-}
-
-/// Counts the kinds again, in the caller's transaction, after their rows changed.
-async fn recount(tx: &mut SqliteConnection, kinds: &std::collections::BTreeSet<&str>) -> Result<()> {
-    if kinds.is_empty() {
-        return Ok(());
-    }
-    let json = serde_json::to_string(kinds).map_err(|e| StoreError::corrupt("exceptions", "kind", e))?;
-    sqlx::query!(
-        "DELETE FROM exception_counts WHERE kind IN (SELECT value FROM json_each(?))",
-        json
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "INSERT INTO exception_counts (queue, kind, status, currency, n, amount_minor)
-         SELECT queue, kind, status, COALESCE(currency, ''), COUNT(*), COALESCE(SUM(amount_minor), 0)
-         FROM exceptions WHERE kind IN (SELECT value FROM json_each(?)) GROUP BY 1, 2, 3, 4",
-        json
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
-/// The kind an exception id starts with (`kind:…`).
-fn kind_of(id: &str) -> &str {
-    id.split(':').next().unwrap_or(id)
 }
 
 async fn upsert(tx: &mut SqliteConnection, r: &Raised, policy: &ExceptionPolicy, at: &str) -> Result<()> {
@@ -302,9 +269,6 @@ pub async fn record_action(tx: &mut SqliteConnection, id: &str, step: &Step<'_>,
         return Err(StoreError::Conflict(format!(
             "exception {id} is resolved or does not exist"
         )));
-    }
-    if step.overridden {
-        recount(tx, &[kind_of(id)].into_iter().collect()).await?;
     }
     event_in(tx, id, step.event, Some(step.actor_id), step.detail, &at).await
 }

@@ -226,4 +226,30 @@ async fn summaries_and_totals_follow_every_change_of_the_queue() {
         of(Kind::PriceVariance).amounts,
         vec![Money::from_minor(eur, domain::Currency::new("EUR").unwrap())]
     );
+
+    // A variance whose amount changed at the source, and the resolved one back: the sum moves
+    // by the difference, the count by the reopened one.
+    let mut repriced = raised(3);
+    repriced.amount = Some(Money::parse("100.00", "EUR").unwrap());
+    let was = raised(3).amount.unwrap().to_minor().unwrap();
+    store::exceptions::apply(
+        &store,
+        &[Change::Update(repriced), Change::Reopen(raised(0))],
+        &policy,
+        now(),
+    )
+    .await
+    .unwrap();
+    let summary = store::exceptions::summary(&store, None, now()).await.unwrap();
+    let of = |k: Kind| summary.iter().find(|c| c.kind == k).unwrap().clone();
+    assert_eq!(of(Kind::PriceVariance).open, 10);
+    let reopened = raised(0).amount.unwrap().to_minor().unwrap();
+    assert_eq!(
+        of(Kind::PriceVariance).amounts,
+        vec![Money::from_minor(
+            eur - was + 10_000 + reopened,
+            domain::Currency::new("EUR").unwrap()
+        )]
+    );
+    assert_eq!(total(Filter::default()).await, 29);
 }

@@ -287,6 +287,15 @@ async fn after_changes_at_the_sources_the_incremental_pass_leaves_the_queue_as_a
     let s = setup(11, 3000).await;
     s.engine.sync_all().await.unwrap();
     s.engine.derive_exceptions(now()).await.unwrap();
+    let status = |id: String| {
+        let store = s.store.clone();
+        async move {
+            store::exceptions::get(&store, &id, now())
+                .await
+                .unwrap()
+                .map(|e| e.row.status)
+        }
+    };
 
     // A price variance cleared at its purchase order: the order's prices now are the invoice's.
     let variance = open_of(&s, Kind::PriceVariance).await.remove(0);
@@ -387,32 +396,61 @@ async fn after_changes_at_the_sources_the_incremental_pass_leaves_the_queue_as_a
             }
         })
         .unwrap();
-    // (One no other change here leads to, so each change above is found on its own path.)
-    let others = [&inv.ap_reference, &original.ap_reference, &copy.ap_reference];
-    let ap_invoice = s
+    // An overdue approval decided in AP itself.
+    let overdue = open_of(&s, Kind::ApprovalOverdue).await.remove(0);
+    let (_, step) = overdue.id.rsplit_once(':').unwrap();
+    let decided_invoice = s
         .estate
         .ap
         .snapshot()
-        .invoices
+        .approvals
+        .iter()
+        .find(|a| a.id == step)
+        .map(|a| a.invoice_id.clone())
+        .unwrap();
+    assert!(s.estate.ap.change_approval(step, |a| {
+        a.status = "approved".into();
+        a.decided_by = Some(a.approver_id.clone());
+        a.decided_at = Some(a.assigned_at.clone());
+    }));
+
+    // An AP invoice whose total is corrected in AP after the ERP posted it: the three systems
+    // now disagree. (One no other change here leads to, so each change is found on its own path.)
+    let others = [
+        &inv.ap_reference,
+        &original.ap_reference,
+        &copy.ap_reference,
+        &decided_invoice,
+    ];
+    let ap = s.estate.ap.snapshot();
+    let (pconn, agreed, ap_invoice) = posted
         .iter()
         .rev()
-        .map(|i| i.id.clone())
-        .find(|id| !others.contains(&id))
+        .find_map(|(c, d)| match d {
+            Document::PostedInvoice(p) if p.status != "cancelled" && !others.contains(&&p.ap_reference) => ap
+                .invoices
+                .iter()
+                .find(|i| i.id == p.ap_reference && i.total.parse::<rust_decimal::Decimal>() == Ok(p.amount))
+                .map(|i| (c.clone(), p.id.clone(), i.id.clone())),
+            _ => None,
+        })
         .unwrap();
-    assert!(s.estate.ap.touch_invoice(&ap_invoice, 3));
+    let mismatch = format!("state_mismatch:{pconn}:{agreed}");
+    assert_eq!(status(mismatch.clone()).await, None);
+    assert!(s.estate.ap.change_invoice(&ap_invoice, |i| {
+        // A freight line added in AP only.
+        let total: rust_decimal::Decimal = i.total.parse().unwrap();
+        i.total = (total + rust_decimal::Decimal::ONE).to_string();
+        let mut freight = i.lines[0].clone();
+        freight.line_no = i.lines.len() as i64 + 1;
+        freight.description = "Freight".into();
+        (freight.quantity, freight.unit_price, freight.amount) = ("1".into(), "1.00".into(), "1.00".into());
+        i.lines.push(freight);
+    }));
 
     s.engine.sync_all().await.unwrap();
     let d = s.engine.derive_exception_changes(now()).await.unwrap();
     assert!(!d.full);
-    let status = |id: String| {
-        let store = s.store.clone();
-        async move {
-            store::exceptions::get(&store, &id, now())
-                .await
-                .unwrap()
-                .map(|e| e.row.status)
-        }
-    };
     assert_eq!(status(variance.id.clone()).await, Some(Status::Resolved));
     assert_eq!(status(posting.id.clone()).await, Some(Status::Resolved));
     assert_eq!(
@@ -429,6 +467,8 @@ async fn after_changes_at_the_sources_the_incremental_pass_leaves_the_queue_as_a
         status(format!("state_mismatch:{mconn}:supplier:{master}")).await,
         Some(Status::Open)
     );
+    assert_eq!(status(overdue.id.clone()).await, Some(Status::Resolved));
+    assert_eq!(status(mismatch).await, Some(Status::Open));
 
     // The full pass finds nothing the incremental one missed or got wrong.
     let incremental = incremental_state(&s).await;

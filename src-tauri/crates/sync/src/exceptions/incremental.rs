@@ -198,10 +198,11 @@ impl Engine {
                 .filter(|r| r.anchors.iter().any(|a| affected.contains(a)))
                 .collect();
             let open = derived.len();
-            let ids: Vec<&str> = derived.iter().map(|r| r.id.as_str()).collect();
             let anchors = sorted(affected);
-            let (stored, scope) = store::exceptions::stored_around(db, &ids, &anchors, &rules::INCREMENTAL).await?;
-            drop(ids);
+            let (stored, scope) = {
+                let ids: Vec<&str> = derived.iter().map(|r| r.id.as_str()).collect();
+                store::exceptions::stored_around(db, &ids, &anchors, &rules::INCREMENTAL).await?
+            };
             let changes = exception::plan(&stored, derived, |id| scope.contains(id));
             let applied = store::exceptions::apply(db, &changes, &policy, now).await?;
             let millis = started.elapsed().as_millis();
