@@ -147,7 +147,8 @@ impl Engine {
     }
 
     /// Pulls one resource from its stored cursor to the end. The next page is fetched and mapped
-    /// while the current one is written; data and cursor commit together every few pages.
+    /// while the current one is written; data and cursor commit together every few pages, or
+    /// sooner when the next page is not there yet.
     async fn pull_resource(
         &self,
         client: &Client,
@@ -180,32 +181,48 @@ impl Engine {
                 }
             })
         };
-        let mut tx = self.store.begin().await?;
-        if first_pull {
-            // A first pull writes every record: the approval queue's keys are rebuilt after it.
-            store::approval_queue::suspend_for_first_pull(&mut tx, &c.id, resource).await?;
-        }
+        // The single writer is held only while there are pages to write, never across a wait on
+        // the source: a person's action queues at once even while a slow source is being read.
+        let mut tx = None;
+        let mut suspend = first_pull;
         let mut uncommitted = 0;
         let mut result = Ok(());
         while let Some(page) = pages.recv().await {
-            let written = match page {
-                Ok(page) => self.write_page(&mut tx, c, resource, &page, &entities, outcome).await,
-                Err(e) => Err(e.into()),
+            let page = match page {
+                Ok(page) => page,
+                Err(e) => {
+                    result = Err(e.into());
+                    break;
+                }
             };
-            if let Err(e) = written {
+            let open = match &mut tx {
+                Some(open) => open,
+                None => {
+                    let mut begun = self.store.begin().await?;
+                    if std::mem::take(&mut suspend) {
+                        // A first pull writes every record: the approval queue's keys are rebuilt after it.
+                        store::approval_queue::suspend_for_first_pull(&mut begun, &c.id, resource).await?;
+                    }
+                    tx.insert(begun)
+                }
+            };
+            if let Err(e) = self.write_page(open, c, resource, &page, &entities, outcome).await {
                 result = Err(e);
                 break;
             }
             uncommitted += 1;
-            if uncommitted >= PAGES_PER_COMMIT {
-                tx.commit().await.map_err(store::StoreError::from)?;
-                tx = self.store.begin().await?;
+            if uncommitted >= PAGES_PER_COMMIT || pages.is_empty() {
+                if let Some(done) = tx.take() {
+                    done.commit().await.map_err(store::StoreError::from)?;
+                }
                 uncommitted = 0;
             }
         }
         fetcher.abort();
         // What was read before an error is good: keep it with its cursor.
-        tx.commit().await.map_err(store::StoreError::from)?;
+        if let Some(done) = tx {
+            done.commit().await.map_err(store::StoreError::from)?;
+        }
         result
     }
 

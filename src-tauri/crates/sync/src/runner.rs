@@ -31,26 +31,46 @@ pub enum Change {
 }
 
 /// Runs until dropped: every `interval`, or at once when `wake` is notified (a person queued an
-/// action), delivers the outbox and syncs the connections whose schedule is due (each
-/// connection's own `sync_every_secs`, else every `interval`); between runs, applies webhook
-/// notices as targeted pulls. The caller spawns it on its runtime.
+/// action), delivers the outbox; on its own turn, syncs the connections whose schedule is due
+/// (each connection's own `sync_every_secs`, else every `interval`) and re-derives the
+/// exceptions; between runs, applies webhook notices as targeted pulls. The caller spawns it on
+/// its runtime.
 pub async fn run(
     engine: Engine,
     interval: Duration,
     wake: Arc<Notify>,
-    mut webhooks: mpsc::Receiver<(String, WebhookEvent)>,
+    webhooks: mpsc::Receiver<(String, WebhookEvent)>,
     on_change: impl Fn(Change) + Send + Sync + 'static,
 ) {
-    // Time-based rules (SLAs, overdue approvals) need a pass now and then even when nothing syncs.
-    let mut last_derived: Option<std::time::Instant> = None;
-    // The full derivation reads the whole mirror; it runs at most a fifth of the time, the
-    // incremental one after every sync in between.
-    let mut last_full: Option<(std::time::Instant, Duration)> = None;
+    let on_change: Arc<dyn Fn(Change) + Send + Sync> = Arc::new(on_change);
+    // Delivery has its own task, so an action goes out moments after it is queued, never
+    // behind a sync or a full derivation (minutes on a large mirror). Dropping `tasks` with
+    // this future stops it.
+    let delivered = Arc::new(Notify::new());
+    let mut tasks = tokio::task::JoinSet::new();
+    tasks.spawn(deliver(
+        engine.clone(),
+        interval,
+        wake.clone(),
+        delivered.clone(),
+        on_change.clone(),
+    ));
+    sync(engine, interval, wake, delivered, webhooks, on_change).await;
+}
+
+/// Delivers what is due in the outbox, then waits for the next action or retry.
+async fn deliver(
+    engine: Engine,
+    interval: Duration,
+    wake: Arc<Notify>,
+    delivered: Arc<Notify>,
+    on_change: Arc<dyn Fn(Change) + Send + Sync>,
+) {
     loop {
-        let mut moved = false;
         match engine.deliver_outbox().await {
             Ok(r) if r.delivered + r.refused > 0 => {
-                moved = true;
+                // The sources changed: the sync side pulls their answer and re-derives.
+                delivered.notify_one();
                 on_change(Change::Delivered {
                     delivered: r.delivered,
                     refused: r.refused,
@@ -62,6 +82,30 @@ pub async fn run(
                 on_change(Change::Failed(e.to_string()));
             }
         }
+        // Retries fall due with time; idle wake-ups cost nothing.
+        tokio::select! {
+            _ = tokio::time::sleep(interval.min(Duration::from_secs(5))) => {}
+            _ = wake.notified() => {}
+        }
+    }
+}
+
+/// Syncs what is due, re-derives the exceptions and runs the time-based rules.
+async fn sync(
+    engine: Engine,
+    interval: Duration,
+    wake: Arc<Notify>,
+    delivered: Arc<Notify>,
+    mut webhooks: mpsc::Receiver<(String, WebhookEvent)>,
+    on_change: Arc<dyn Fn(Change) + Send + Sync>,
+) {
+    // Time-based rules (SLAs, overdue approvals) need a pass now and then even when nothing syncs.
+    let mut last_derived: Option<std::time::Instant> = None;
+    // The full derivation reads the whole mirror; it runs at most a fifth of the time, the
+    // incremental one after every sync in between.
+    let mut last_full: Option<(std::time::Instant, Duration)> = None;
+    let mut moved = false;
+    loop {
         match engine.sync_due(interval).await {
             Ok(reports) => {
                 let records = reports.iter().map(|r| r.outcome.records).sum();
@@ -80,6 +124,7 @@ pub async fn run(
         let full_due = last_full.is_none_or(|(at, took)| at.elapsed() > Duration::from_secs(60).max(took * 5));
         if moved || full_due || last_derived.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
             last_derived = Some(std::time::Instant::now());
+            // Escalations and signals queue actions: the delivery side sends them.
             match engine.escalate_overdue().await {
                 Ok(n) if n > 0 => wake.notify_one(),
                 Ok(_) => {}
@@ -116,10 +161,14 @@ pub async fn run(
         // Wake often enough for the most frequent schedule; idle wake-ups cost nothing.
         let next_run = tokio::time::sleep(interval.min(Duration::from_secs(5)));
         tokio::pin!(next_run);
+        moved = false;
         loop {
             tokio::select! {
                 _ = &mut next_run => break,
-                _ = wake.notified() => break,
+                _ = delivered.notified() => {
+                    moved = true;
+                    break;
+                }
                 Some((connection, event)) = webhooks.recv() => match engine.pull_one(&connection, &event).await {
                     Ok(true) => on_change(Change::Pushed),
                     Ok(false) => {}

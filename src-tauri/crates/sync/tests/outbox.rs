@@ -336,3 +336,65 @@ async fn a_hold_placed_by_an_ap_clerk_reaches_the_source_once_and_controls_refus
     assert_eq!(stored.source_status, Some(409));
     assert_eq!(w.sandbox.holds().len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_runner_delivers_a_queued_action_while_a_sync_waits_on_a_silent_source() {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    let w = world(29).await;
+    w.engine.sync_all().await.unwrap();
+    // A second source that takes connections and never answers: a sync of it waits out the
+    // whole request timeout.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = silent.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            held.push(socket);
+        }
+    });
+    store::connections::save(
+        &w.store,
+        &store::connections::Connection {
+            id: "ap-silent".into(),
+            kind: "ap".into(),
+            name: "A silent AP".into(),
+            base_url: format!("http://{addr}"),
+            secret_ref: w.secret_ref.clone(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let engine = w.engine.clone().with_policy(connect::HttpPolicy {
+        timeout: Duration::from_secs(60),
+        max_attempts: 1,
+        ..common::fast_policy()
+    });
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let (_webhooks, notices) = tokio::sync::mpsc::channel(1);
+    let runner = tokio::spawn(sync::runner::run(
+        engine.clone(),
+        Duration::from_secs(15),
+        wake.clone(),
+        notices,
+        |_| {},
+    ));
+    // The runner is now inside its sync, held by the silent source.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (approval, approver) = decidable(&w);
+    engine
+        .decide(&approver, CONN, &approval, Decision::Approve, None)
+        .await
+        .unwrap();
+    let queued = Instant::now();
+    wake.notify_one();
+    while !w.sandbox.decisions().iter().any(|d| d.approval_id == approval) {
+        assert!(
+            queued.elapsed() < Duration::from_secs(10),
+            "the action waited behind the sync"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    runner.abort();
+}
