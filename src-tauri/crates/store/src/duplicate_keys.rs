@@ -101,31 +101,16 @@ pub async fn put(store: &Store, keys: &[DuplicateKey], removed: &[(String, Strin
 pub async fn neighbours(store: &Store, keys: &[DuplicateKey]) -> Result<Vec<(String, Document)>> {
     let mut out = Vec::new();
     for chunk in keys.chunks(CHUNK) {
-        // (currency, supplier, number, lowest, highest, amount, connection, id): the window is
-        // half a percent of this amount plus two minor units for the rounding on either side.
-        let probes: Vec<(&str, &str, &str, i64, i64, i64, &str, &str)> = chunk
-            .iter()
-            .map(|k| {
-                let spread = k.amount_minor.saturating_abs() / 200 + 2;
-                (
-                    k.currency.as_str(),
-                    k.supplier.as_str(),
-                    k.number.as_str(),
-                    k.amount_minor.saturating_sub(spread),
-                    k.amount_minor.saturating_add(spread),
-                    k.amount_minor,
-                    k.connection_id.as_str(),
-                    k.external_id.as_str(),
-                )
-            })
-            .collect();
-        let probes = json(&probes)?;
+        let probes = json(chunk)?;
         let rows = sqlx::query!(
             r#"WITH k AS (
-                   SELECT json_extract(value, '$[0]') AS c, json_extract(value, '$[1]') AS s,
-                          json_extract(value, '$[2]') AS n, json_extract(value, '$[3]') AS lo,
-                          json_extract(value, '$[4]') AS hi, json_extract(value, '$[5]') AS a
-                   FROM json_each(?1)),
+                   SELECT c, s, n, a - spread AS lo, a + spread AS hi, a FROM (
+                       -- The window is half a percent of the amount plus two minor units for
+                       -- the rounding on either side.
+                       SELECT json_extract(value, '$.currency') AS c, json_extract(value, '$.supplier') AS s,
+                              json_extract(value, '$.number') AS n, json_extract(value, '$.amount_minor') AS a,
+                              abs(json_extract(value, '$.amount_minor')) / 200 + 2 AS spread
+                       FROM json_each(?1))),
                hits AS (
                    SELECT d.connection_id, d.external_id FROM k JOIN duplicate_keys d
                        ON d.currency = k.c AND d.supplier = k.s AND d.amount_minor BETWEEN k.lo AND k.hi
@@ -138,7 +123,8 @@ pub async fn neighbours(store: &Store, keys: &[DuplicateKey]) -> Result<Vec<(Str
                    SELECT d.connection_id, d.external_id FROM k JOIN duplicate_keys d
                        ON d.currency = k.c AND d.amount_minor = k.a
                    EXCEPT
-                   SELECT json_extract(value, '$[6]'), json_extract(value, '$[7]') FROM json_each(?1))
+                   SELECT json_extract(value, '$.connection_id'), json_extract(value, '$.external_id')
+                   FROM json_each(?1))
                SELECT s.connection_id AS "connection_id!: String", s.payload AS "payload!: String"
                FROM hits h JOIN source_records s
                    ON s.connection_id = h.connection_id AND s.resource = 'posted_invoices'
