@@ -1,13 +1,12 @@
-import { useMemo, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import type { ExceptionRow } from "../bindings";
 import { ageSeconds, isBreached, isNewSince, queueLabel, SEVERITY_TONE, STATUSES } from "../exceptions";
 import { formatSeconds } from "../format";
 import { formatMoney, isNegative } from "../money";
 import type { ExportField } from "../tableExport";
-import { pickColumns, type ColumnMeta } from "../tableViews";
 import { formatFromNow, formatRelative, formatTimestamp } from "../time";
+import { ColumnTable, type TableColumn } from "./ColumnTable";
 import { ROW_HEIGHT } from "./QueueTable";
-import { VirtualTable } from "./VirtualTable";
 
 const HEADER_HEIGHT = 32;
 
@@ -19,11 +18,7 @@ interface CellInput {
 }
 
 /** One column: how it renders and what it exports (raw values: ISO times, exact amounts). */
-export interface ExceptionColumn extends ColumnMeta {
-  /** The header cell's text when it differs from the chooser label (the marker column has none). */
-  header?: string;
-  width: string;
-  right?: boolean;
+export interface ExceptionColumn extends TableColumn {
   cell: (c: CellInput) => ReactNode;
   export: readonly ExportField<ExceptionRow>[];
 }
@@ -82,7 +77,7 @@ export const EXCEPTION_COLUMNS: readonly ExceptionColumn[] = [
     label: "At risk",
     width: "150px",
     export: [{ header: "At risk", type: "money", value: (r) => r.amount }],
-    right: true,
+    align: "right",
     cell: ({ row }) =>
       row.amount === null ? (
         <span className="muted">—</span>
@@ -98,7 +93,7 @@ export const EXCEPTION_COLUMNS: readonly ExceptionColumn[] = [
     width: "60px",
     // An age is stale the moment the file is saved; the start time is not.
     export: [{ header: "Since", type: "date", value: (r) => r.since }],
-    right: true,
+    align: "right",
     cell: ({ row, now }) => {
       const age = ageSeconds(row.since, now);
       return (
@@ -201,59 +196,28 @@ interface Props {
 export function ExceptionTable(props: Props) {
   const { columnIds, rows, total, loading, loadingMore, hasMore, selectedId, now, lastVisit } = props;
   const { onSelect, onOpen, onOpenTrace, onLoadMore } = props;
-  const columns = useMemo(() => pickColumns(EXCEPTION_COLUMNS, columnIds), [columnIds]);
-  const template = columns.map((c) => c.width).join(" ");
-
-  const selectedIndex = selectedId === null ? -1 : rows.findIndex((r) => r.id === selectedId);
 
   return (
-    <VirtualTable
+    <ColumnTable
+      columns={EXCEPTION_COLUMNS}
+      columnIds={columnIds}
+      renderCell={(c, row) => c.cell({ row, now, lastVisit, onOpenTrace })}
+      headerTitles
       rows={rows}
       rowHeight={ROW_HEIGHT}
       headerHeight={HEADER_HEIGHT}
-      rowKey={(r) => r.id}
-      selectedIndex={selectedIndex}
+      selectedId={selectedId}
       paging={{ loading, loadingMore, hasMore, onLoadMore }}
-      gridTemplateColumns={template}
       className="queue-scroll"
       testId="exception-table"
       gridClassName="queue-grid exc-grid"
       label="Exceptions"
       rowCount={total}
-      header={
-        <div role="row" aria-rowindex={1} className="queue-header" style={{ gridTemplateColumns: template }}>
-          {columns.map((c) => (
-            <div key={c.id} role="columnheader" className={`cell${c.right ? " right" : ""}`} title={c.label}>
-              {c.header ?? c.label}
-            </div>
-          ))}
-        </div>
-      }
-      renderRow={(row, { index, style }) => {
-        const selected = row.id === selectedId;
-        return (
-          <div
-            role="row"
-            aria-rowindex={index + 2}
-            aria-selected={selected}
-            data-testid="exception-row"
-            data-exception-id={row.id}
-            data-index={index}
-            className={`queue-row${selected ? " selected" : ""}${index % 2 ? " odd" : ""}${
-              row.status !== "open" ? " exc-closed" : ""
-            }`}
-            style={style}
-            onMouseDown={() => onSelect(row.id)}
-            onDoubleClick={() => onOpen(row.id)}
-          >
-            {columns.map((c) => (
-              <div key={c.id} role="gridcell" className={`cell${c.right ? " right" : ""}`}>
-                {c.cell({ row, now, lastVisit, onOpenTrace })}
-              </div>
-            ))}
-          </div>
-        );
-      }}
+      rowTestId="exception-row"
+      rowAttributes={(row, index) => ({ "data-exception-id": row.id, "data-index": index })}
+      rowVariants={(row) => [row.status !== "open" && "exc-closed"]}
+      onSelect={onSelect}
+      onOpen={onOpen}
     >
       {!loading && rows.length === 0 && (
         <div className="queue-empty" data-testid="exceptions-empty">
@@ -261,6 +225,6 @@ export function ExceptionTable(props: Props) {
         </div>
       )}
       {loading && rows.length === 0 && <div className="queue-empty">Loading exceptions…</div>}
-    </VirtualTable>
+    </ColumnTable>
   );
 }

@@ -1,19 +1,16 @@
-import { useMemo, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import type { InstructionRow } from "../bindings";
 import { formatCount } from "../format";
 import { formatMoney, isNegative } from "../money";
 import type { ExportField } from "../tableExport";
-import { pickColumns, type ColumnMeta } from "../tableViews";
+import { ColumnTable, type TableColumn } from "./ColumnTable";
 import { PaymentStatusBadge } from "./PaymentStatusBadge";
-import { VirtualTable } from "./VirtualTable";
 
 const ROW_HEIGHT = 34;
 const HEADER_HEIGHT = 32;
 
 /** One column: how it renders and what it exports (exact amounts, codes beside labels). */
-export interface InstructionColumn extends ColumnMeta {
-  width: string;
-  align?: "right";
+export interface InstructionColumn extends TableColumn {
   cell: (row: InstructionRow) => ReactNode;
   export: readonly ExportField<InstructionRow>[];
 }
@@ -137,61 +134,31 @@ interface Props {
 /** Payment instructions, virtualized like the approval queue and paged by cursor as it scrolls. */
 export function PaymentInstructionsTable(props: Props) {
   const { columnIds, rows, loading, loadingMore, hasMore, selectedId, onSelect, onLoadMore } = props;
-  const columns = useMemo(() => pickColumns(INSTRUCTION_COLUMNS, columnIds), [columnIds]);
-  const gridColumns = columns.map((c) => c.width).join(" ");
-  const selectedIndex = selectedId === null ? -1 : rows.findIndex((r) => r.id === selectedId);
 
   return (
-    <VirtualTable
+    <ColumnTable
+      columns={INSTRUCTION_COLUMNS}
+      columnIds={columnIds}
+      renderCell={(c, row) => c.cell(row)}
       rows={rows}
       rowHeight={ROW_HEIGHT}
       headerHeight={HEADER_HEIGHT}
-      rowKey={(r) => r.id}
-      selectedIndex={selectedIndex}
+      selectedId={selectedId}
       paging={{ loading, loadingMore, hasMore, onLoadMore }}
-      gridTemplateColumns={gridColumns}
       className="queue-scroll pay-scroll"
       testId="instructions-table"
       gridClassName="queue-grid pay-grid"
       label="Payment instructions"
       rowCount={rows.length}
-      header={
-        <div role="row" aria-rowindex={1} className="queue-header" style={{ gridTemplateColumns: gridColumns }}>
-          {columns.map((c) => (
-            <div key={c.id} role="columnheader" className={`cell${c.align === "right" ? " right" : ""}`}>
-              {c.label}
-            </div>
-          ))}
-        </div>
-      }
-      renderRow={(row, { index, style }) => {
-        const selected = row.id === selectedId;
-        return (
-          <div
-            role="row"
-            aria-rowindex={index + 2}
-            aria-selected={selected}
-            data-testid="instruction-row"
-            data-instruction-id={row.id}
-            data-status={row.status}
-            className={`queue-row${selected ? " selected" : ""}${index % 2 ? " odd" : ""}`}
-            style={style}
-            onMouseDown={() => onSelect(row.id)}
-          >
-            {columns.map((c) => (
-              <div key={c.id} role="gridcell" className={`cell${c.align === "right" ? " right" : ""}`}>
-                {c.cell(row)}
-              </div>
-            ))}
-          </div>
-        );
-      }}
+      rowTestId="instruction-row"
+      rowAttributes={(row) => ({ "data-instruction-id": row.id, "data-status": row.status })}
+      onSelect={onSelect}
     >
       {rows.length === 0 && (
         <div className="queue-empty" data-testid="instructions-empty">
           {loading ? "Loading instructions…" : "No payment instructions match."}
         </div>
       )}
-    </VirtualTable>
+    </ColumnTable>
   );
 }

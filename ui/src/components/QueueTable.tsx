@@ -2,6 +2,7 @@ import { flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-tabl
 import { useMemo } from "react";
 import type { ApprovalRow, QueueSort, SortKey } from "../bindings";
 import { buildColumns, CHECK_COLUMN_ID, columnMeta, QUEUE_COLUMNS, type CellContext } from "./queueColumns";
+import { VirtualRow } from "./VirtualRow";
 import { VirtualTable } from "./VirtualTable";
 
 export const ROW_HEIGHT = 34;
@@ -102,36 +103,30 @@ export function QueueTable(props: Props) {
           })}
         </div>
       }
-      renderRow={(row, { index, style }) => {
-        const selected = row.id === selectedId;
+      renderRow={(row, position) => {
         const checked = cellContext.checked.has(row.id);
         const blocked = row.original.blockedReason;
         return (
-          <div
-            role="row"
-            aria-rowindex={index + 2}
-            aria-selected={selected}
-            data-testid="approval-row"
-            data-approval-id={row.original.approvalId}
-            data-invoice-number={row.original.invoiceNumber}
-            data-index={index}
-            data-blocked={blocked !== null ? "true" : undefined}
-            data-checked={checked ? "true" : undefined}
-            title={blocked ?? undefined}
-            className={`queue-row${selected ? " selected" : ""}${checked ? " checked" : ""}${blocked !== null ? " blocked" : ""}${index % 2 ? " odd" : ""}`}
-            style={style}
-            onMouseDown={() => onSelect(row.original.approvalId)}
-          >
-            {row.getVisibleCells().map((cell) => (
-              <div
-                key={cell.id}
-                role="gridcell"
-                className={`cell${columnMeta(cell.column.columnDef).align === "right" ? " right" : ""}`}
-              >
-                {flexRender(cell.column.columnDef.cell, cell.getContext())}
-              </div>
-            ))}
-          </div>
+          <VirtualRow
+            position={position}
+            testId="approval-row"
+            selected={row.id === selectedId}
+            states={[checked && "checked", blocked !== null && "blocked"]}
+            attributes={{
+              "data-approval-id": row.original.approvalId,
+              "data-invoice-number": row.original.invoiceNumber,
+              "data-index": position.index,
+              "data-blocked": blocked !== null ? "true" : undefined,
+              "data-checked": checked ? "true" : undefined,
+              title: blocked ?? undefined,
+            }}
+            cells={row.getVisibleCells().map((cell) => ({
+              id: cell.id,
+              right: columnMeta(cell.column.columnDef).align === "right",
+              content: flexRender(cell.column.columnDef.cell, cell.getContext()),
+            }))}
+            onSelect={() => onSelect(row.original.approvalId)}
+          />
         );
       }}
     >

@@ -21,7 +21,7 @@ export interface VirtualTablePaging {
 
 const NOT_PAGED: VirtualTablePaging = { loading: false, loadingMore: false, hasMore: false, onLoadMore: () => {} };
 
-interface Props<T> {
+export interface VirtualTableProps<T> {
   rows: readonly T[];
   rowHeight: number;
   /** The header row's height: rows start below it, and scrolling to a row keeps it clear. */
@@ -55,7 +55,7 @@ interface Props<T> {
  * a header, rows placed by offset, the keyboard's row kept in view and, with `paging`,
  * the next page asked for near the end.
  */
-export function VirtualTable<T>(props: Props<T>) {
+export function VirtualTable<T>(props: VirtualTableProps<T>) {
   const { rows, rowHeight, headerHeight = 32, overscan = 12, rowKey, renderRow, selectedIndex } = props;
   const { gridTemplateColumns, header, paging, className, testId, active, gridClassName, label, rowCount } = props;
 
