@@ -51,6 +51,7 @@ pub async fn exception_queue(state: State<'_, AppState>, req: ExceptionPageReque
         rows: page.rows.into_iter().map(Into::into).collect(),
         next_cursor: page.next_cursor,
         total: count(page.total),
+        total_capped: page.total_capped,
     })
 }
 

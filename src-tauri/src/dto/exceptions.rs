@@ -58,6 +58,8 @@ pub struct ExceptionPage {
     pub rows: Vec<ExceptionRow>,
     pub next_cursor: Option<String>,
     pub total: u32,
+    /// `total` is a lower bound (a text search stops counting at 1,000): shown as "1,000+".
+    pub total_capped: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]

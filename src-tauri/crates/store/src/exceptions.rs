@@ -378,6 +378,8 @@ pub struct Page {
     pub rows: Vec<Row>,
     pub next_cursor: Option<String>,
     pub total: i64,
+    /// `total` is a lower bound: a text search stops counting at [`SEARCH_COUNT_CAP`].
+    pub total_capped: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -505,36 +507,7 @@ pub async fn page(store: &Store, req: &Request) -> Result<Page> {
             "severity DESC, since DESC, id DESC"
         ),
     };
-    // Without an entity, text or SLA filter the kept counts answer; otherwise count the rows.
-    let total = if f.entity.is_none() && search.is_none() && !breached {
-        sqlx::query_scalar!(
-            r#"SELECT COALESCE(SUM(n), 0) AS "n!: i64" FROM exception_counts
-               WHERE status = ?1 AND (?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3)"#,
-            status,
-            f.queue,
-            f.kind
-        )
-        .fetch_one(store.reader())
-        .await?
-    } else {
-        sqlx::query_scalar!(
-            r#"SELECT COUNT(*) AS "n!: i64" FROM exceptions
-               WHERE status = ?1 AND (?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3)
-                 AND (?4 IS NULL OR entity = ?4)
-                 AND (?5 IS NULL OR summary LIKE ?5 ESCAPE '\' OR invoice_ref LIKE ?5 ESCAPE '\'
-                      OR supplier_ref LIKE ?5 ESCAPE '\')
-                 AND (NOT ?6 OR sla_due < ?7)"#,
-            status,
-            f.queue,
-            f.kind,
-            f.entity,
-            search,
-            breached,
-            now
-        )
-        .fetch_one(store.reader())
-        .await?
-    };
+    let (total, total_capped) = total(store, f, &status, &search, &now).await?;
     let next_cursor = if rows.len() as i64 == limit {
         rows.last()
             .map(|r| serde_json::to_string(&Cursor(r.sort_int, r.sort_text.clone(), r.id.clone())))
@@ -548,7 +521,68 @@ pub async fn page(store: &Store, req: &Request) -> Result<Page> {
         rows,
         next_cursor,
         total,
+        total_capped,
     })
+}
+
+/// A text search counts its matches up to this many; the screen shows "1,000+".
+pub const SEARCH_COUNT_CAP: i64 = 1_000;
+
+/// How many exceptions the filter selects, and whether that is only a lower bound. The kept
+/// counts answer every filter but a text search; an SLA-breached list is those less the range
+/// not yet due, read from one covering index.
+async fn total(store: &Store, f: &Filter, status: &str, search: &Option<String>, now: &str) -> Result<(i64, bool)> {
+    if search.is_some() {
+        let cap = SEARCH_COUNT_CAP + 1;
+        let n = sqlx::query_scalar!(
+            r#"SELECT COUNT(*) AS "n!: i64" FROM (
+                   SELECT 1 FROM exceptions
+                   WHERE status = ?1 AND (?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3)
+                     AND (?4 IS NULL OR entity = ?4)
+                     AND (summary LIKE ?5 ESCAPE '\' OR invoice_ref LIKE ?5 ESCAPE '\'
+                          OR supplier_ref LIKE ?5 ESCAPE '\')
+                     AND (NOT ?6 OR sla_due < ?7)
+                   LIMIT ?8)"#,
+            status,
+            f.queue,
+            f.kind,
+            f.entity,
+            search,
+            f.breached_only,
+            now,
+            cap
+        )
+        .fetch_one(store.reader())
+        .await?;
+        return Ok((n.min(SEARCH_COUNT_CAP), n > SEARCH_COUNT_CAP));
+    }
+    let kept = sqlx::query_scalar!(
+        r#"SELECT COALESCE(SUM(n), 0) AS "n!: i64" FROM exception_counts
+           WHERE status = ?1 AND (?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3)
+             AND (?4 IS NULL OR entity = ?4)"#,
+        status,
+        f.queue,
+        f.kind,
+        f.entity
+    )
+    .fetch_one(store.reader())
+    .await?;
+    if !f.breached_only {
+        return Ok((kept, false));
+    }
+    let not_yet_due = sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64" FROM exceptions INDEXED BY exceptions_sla_scope
+           WHERE status = ?1 AND sla_due >= ?5 AND (?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3)
+             AND (?4 IS NULL OR entity = ?4)"#,
+        status,
+        f.queue,
+        f.kind,
+        f.entity,
+        now
+    )
+    .fetch_one(store.reader())
+    .await?;
+    Ok((kept - not_yet_due, false))
 }
 
 fn money_of(amount: Option<String>, currency: Option<String>) -> Result<Option<Money>> {
