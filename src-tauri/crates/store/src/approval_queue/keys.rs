@@ -25,27 +25,25 @@ pub async fn suspend(tx: &mut SqliteConnection) -> Result<()> {
     Ok(())
 }
 
+// Whether the table `$table` holds none of the connection's rows yet.
+macro_rules! none_yet {
+    ($tx:expr, $table:tt, $connection_id:expr) => {
+        !sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM "# + $table + r#" WHERE connection_id = ?1) AS "any!: bool""#,
+            $connection_id
+        )
+        .fetch_one(&mut *$tx)
+        .await?
+    };
+}
+
 /// Suspends the keys when a connection's first pull of invoices or approval steps begins (its
 /// table holds none of that connection's yet): the pull writes them all, and the end of the sync
 /// run rebuilds the keys at once. Later pulls keep the keys in step as they write.
 pub async fn suspend_for_first_pull(tx: &mut SqliteConnection, connection_id: &str, resource: &str) -> Result<()> {
     let first = match resource {
-        "invoices" => {
-            !sqlx::query_scalar!(
-                r#"SELECT EXISTS (SELECT 1 FROM invoices WHERE connection_id = ?1) AS "any!: bool""#,
-                connection_id
-            )
-            .fetch_one(&mut *tx)
-            .await?
-        }
-        "approvals" => {
-            !sqlx::query_scalar!(
-                r#"SELECT EXISTS (SELECT 1 FROM approvals WHERE connection_id = ?1) AS "any!: bool""#,
-                connection_id
-            )
-            .fetch_one(&mut *tx)
-            .await?
-        }
+        "invoices" => none_yet!(tx, "invoices", connection_id),
+        "approvals" => none_yet!(tx, "approvals", connection_id),
         _ => false,
     };
     if first {
