@@ -5,10 +5,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use domain::{
-    AgingBucket, Approval, ApprovalStatus, BusinessCalendar, Currency, Invoice, InvoiceLine, InvoiceStatus,
-    LegalEntity, Money, Provenance, Supplier,
+    AgingBucket, Approval, ApprovalStatus, BusinessCalendar, Currency, Invoice, InvoiceStatus, LegalEntity, Money,
+    Provenance, Supplier,
 };
-use rust_decimal_macros::dec;
 use sqlx::Row;
 use store::approval_queue::{self as queue, QueueFilter, QueueRequest, SortKey};
 use store::approvals::ApprovalRecord;
@@ -109,15 +108,7 @@ fn invoice(i: &Inv) -> Invoice {
         po_number: None,
         created_by: Some("U009".into()),
         coded_by: None,
-        lines: vec![InvoiceLine {
-            line_no: 1,
-            description: "Freight".into(),
-            quantity: dec!(1),
-            unit_price: amount,
-            amount,
-            gl_account: "6100".into(),
-            cost_center: "CC-LOG".into(),
-        }],
+        lines: vec![common::freight_line(amount)],
     }
 }
 

@@ -1,7 +1,7 @@
 //! Upserts are idempotent and an older source version never overwrites a newer one.
 
 use chrono::Utc;
-use domain::{Invoice, InvoiceLine, InvoiceStatus, Money, Provenance};
+use domain::{Invoice, InvoiceStatus, Money, Provenance};
 use rust_decimal_macros::dec;
 use store::Store;
 
@@ -27,15 +27,7 @@ fn invoice(version: i64, total: &str, status: InvoiceStatus) -> Invoice {
         po_number: Some("PO-1".into()),
         created_by: Some("U007".into()),
         coded_by: None,
-        lines: vec![InvoiceLine {
-            line_no: 1,
-            description: "Freight".into(),
-            quantity: dec!(1),
-            unit_price: amount,
-            amount,
-            gl_account: "6100".into(),
-            cost_center: "CC-LOG".into(),
-        }],
+        lines: vec![common::freight_line(amount)],
     }
 }
 

@@ -14,15 +14,8 @@ use crate::Result;
 macro_rules! legacy_query {
     ($db:expr; $($arg:expr),*; $cmp:tt, $dir:tt) => {
         shown_steps! {
-            $db; "SELECT * FROM (",
-            "CASE ?1 WHEN 'amount' THEN i.total_minor WHEN 'age' THEN (e.today_ordinal - a.assigned_ordinal) ELSE 0 END",
-            "CASE ?1 WHEN 'due_date' THEN i.due_date WHEN 'supplier' THEN lower(COALESCE(s.name, ''))
-                     WHEN 'invoice_number' THEN i.number ELSE '' END",
-            [r#"FROM approvals a
-                 JOIN invoices i ON i.connection_id = a.connection_id AND i.external_id = a.invoice_external_id
-                 JOIN legal_entities e ON e.connection_id = a.connection_id AND e.code = a.entity_code
-                 LEFT JOIN suppliers s ON s.connection_id = i.connection_id AND s.external_id = i.supplier_external_id
-                 LEFT JOIN outbox o ON o.id = (
+            $db; "SELECT * FROM (", computed, "FROM approvals a", "JOIN",
+            [r#"LEFT JOIN outbox o ON o.id = (
                      SELECT id FROM outbox x WHERE x.connection_id = a.connection_id
                         AND x.target_external_id = a.external_id AND x.dismissed_at IS NULL
                      ORDER BY x.created_at DESC LIMIT 1)

@@ -45,11 +45,21 @@ impl Raw {
     }
 }
 
-// Every read of shown steps selects `Raw` from approvals `a`, invoices `i`, entities `e`, suppliers
-// `s` and the latest action `o`; `$sort_int` and `$sort_text` are its sort key and `$rest` (in
-// brackets) where the rows come from. `$head` goes first (a CTE, or an enclosing query's start).
+// Every read of shown steps selects `Raw` from approvals `a` (`$from` reaches them), their invoices
+// `i` and entities `e` (joined by `$join`), suppliers `s` and the latest action `o` (`$rest` joins
+// it, with the conditions). `$head` goes first (a CTE, or an enclosing query's start). The sort
+// key is `$sort_int` and `$sort_text`, or `computed` from the step for the sort named by ?1.
 macro_rules! shown_steps {
-    ($db:expr; $head:tt, $sort_int:tt, $sort_text:tt, [$($rest:tt)+]; $($arg:expr),*) => {
+    ($db:expr; $head:tt, computed, $($more:tt)+) => {
+        shown_steps!(
+            $db; $head,
+            "CASE ?1 WHEN 'amount' THEN i.total_minor WHEN 'age' THEN (e.today_ordinal - a.assigned_ordinal) ELSE 0 END",
+            "CASE ?1 WHEN 'due_date' THEN i.due_date WHEN 'supplier' THEN lower(COALESCE(s.name, ''))
+                     WHEN 'invoice_number' THEN i.number ELSE '' END",
+            $($more)+
+        )
+    };
+    ($db:expr; $head:tt, $sort_int:tt, $sort_text:tt, $from:tt, $join:tt, [$($rest:tt)+]; $($arg:expr),*) => {
         sqlx::query_as!(
             Raw,
             $head + r#"SELECT a.connection_id AS "connection_id!: String", a.external_id AS "approval_id!: String",
@@ -66,7 +76,11 @@ macro_rules! shown_steps {
                   COALESCE(o.source_message, o.last_error) AS "action_message?: String",
                   o.created_at AS "action_created_at?: String", o.attempts AS "action_attempts?: i64",
                   "# + $sort_int + r#" AS "sort_int!: i64", "# + $sort_text + r#" AS "sort_text!: String"
-           "# + $($rest)+,
+           "# + $from + "
+           " + $join + " invoices i ON i.connection_id = a.connection_id AND i.external_id = a.invoice_external_id
+           " + $join + " legal_entities e ON e.connection_id = a.connection_id AND e.code = a.entity_code
+           LEFT JOIN suppliers s ON s.connection_id = i.connection_id AND s.external_id = i.supplier_external_id
+           " + $($rest)+,
             $($arg),*
         )
         .fetch_all(&mut *$db)
@@ -87,25 +101,19 @@ pub(super) async fn refused(
     let sort = sort.as_str();
     let search = like_pattern(&filter.search);
     Ok(shown_steps! {
-        db; "",
-        "CASE ?2 WHEN 'amount' THEN i.total_minor WHEN 'age' THEN (e.today_ordinal - a.assigned_ordinal) ELSE 0 END",
-        "CASE ?2 WHEN 'due_date' THEN i.due_date WHEN 'supplier' THEN lower(COALESCE(s.name, ''))
-                 WHEN 'invoice_number' THEN i.number ELSE '' END",
-        [r#"FROM outbox o
-           JOIN approvals a ON a.connection_id = o.connection_id AND a.external_id = o.target_external_id
-           JOIN invoices i ON i.connection_id = a.connection_id AND i.external_id = a.invoice_external_id
-           JOIN legal_entities e ON e.connection_id = a.connection_id AND e.code = a.entity_code
-           LEFT JOIN suppliers s ON s.connection_id = i.connection_id AND s.external_id = i.supplier_external_id
-           WHERE o.status = 'refused' AND o.dismissed_at IS NULL AND a.status <> 'pending'
+        db; "", computed,
+        "FROM outbox o
+         JOIN approvals a ON a.connection_id = o.connection_id AND a.external_id = o.target_external_id", "JOIN",
+        [r#"WHERE o.status = 'refused' AND o.dismissed_at IS NULL AND a.status <> 'pending'
              AND o.id = (
                  SELECT id FROM outbox x WHERE x.connection_id = a.connection_id
                     AND x.target_external_id = a.external_id AND x.dismissed_at IS NULL
                  ORDER BY x.created_at DESC LIMIT 1)
-             AND a.approver_id IN (SELECT value FROM json_each(?1))
+             AND a.approver_id IN (SELECT value FROM json_each(?2))
              AND (?3 IS NULL OR e.code = ?3)
              AND (e.today_ordinal - a.assigned_ordinal) BETWEEN ?4 AND ?5
              AND (?6 IS NULL OR s.name LIKE ?6 ESCAPE '\' OR i.number LIKE ?6 ESCAPE '\')"#];
-        approvers, sort, filter.entity, ages.0, ages.1, search
+        sort, approvers, filter.entity, ages.0, ages.1, search
     })
 }
 
@@ -121,12 +129,10 @@ pub(super) async fn details(db: &mut SqliteConnection, keys: &str) -> Result<Vec
              FROM json_each(?1) j)
          ",
         "p.sort_int", "p.sort_text",
-        ["FROM page p
-           CROSS JOIN approvals a ON a.connection_id = p.connection_id AND a.external_id = p.external_id
-           CROSS JOIN invoices i ON i.connection_id = a.connection_id AND i.external_id = a.invoice_external_id
-           CROSS JOIN legal_entities e ON e.connection_id = a.connection_id AND e.code = a.entity_code
-           LEFT JOIN suppliers s ON s.connection_id = i.connection_id AND s.external_id = i.supplier_external_id
-           LEFT JOIN outbox o ON o.id = (
+        "FROM page p
+         CROSS JOIN approvals a ON a.connection_id = p.connection_id AND a.external_id = p.external_id",
+        "CROSS JOIN",
+        ["LEFT JOIN outbox o ON o.id = (
                SELECT id FROM outbox x WHERE x.connection_id = a.connection_id
                   AND x.target_external_id = a.external_id AND x.dismissed_at IS NULL
                ORDER BY x.created_at DESC LIMIT 1)"];

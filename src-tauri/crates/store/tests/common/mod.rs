@@ -1,5 +1,7 @@
 //! Set-up shared by the store's tests.
 
+use domain::{InvoiceLine, Money};
+use rust_decimal_macros::dec;
 use store::connections::Connection;
 use store::Store;
 
@@ -21,4 +23,17 @@ pub async fn open_with_ap() -> (tempfile::TempDir, Store) {
     .await
     .unwrap();
     (dir, store)
+}
+
+/// An invoice's one line: freight for its whole amount.
+pub fn freight_line(amount: Money) -> InvoiceLine {
+    InvoiceLine {
+        line_no: 1,
+        description: "Freight".into(),
+        quantity: dec!(1),
+        unit_price: amount,
+        amount,
+        gl_account: "6100".into(),
+        cost_center: "CC-LOG".into(),
+    }
 }
