@@ -104,30 +104,33 @@ impl Walk<'_> {
                 hi = hi.min(bound);
             }
         }
-        // A text key starts below '' or above x'' (a blob sorts after every text).
+        // Every walk binds the same arguments but the cursor's key. A text column runs along the
+        // sort from below '' or above x'' (a blob sorts after every text); an integer one is read
+        // as the sort key too, from either end of i64.
+        macro_rules! text_walk {
+            ($index:tt, $col:tt) => {
+                walk_sorted! {
+                    db, descending; along $index, "0", $col, $col, $col, "''", "x''";
+                    a, conn, code, lo, hi, text, tie.0, tie.1, limit
+                }
+            };
+        }
+        macro_rules! int_walk {
+            ($way:ident $index:tt, $col:tt, $key:tt, $after:expr) => {
+                walk_sorted! {
+                    db, descending; $way $index, $col, "''", $key, $col, "-9223372036854775807 - 1",
+                    "9223372036854775807"; a, conn, code, lo, hi, $after, tie.0, tie.1, limit
+                }
+            };
+        }
         let mut rows = match sort {
-            SortKey::DueDate => walk_sorted! {
-                db, descending; along "approval_queue_due", "0", "k.due_date", "k.due_date", "k.due_date",
-                "''", "x''"; a, conn, code, lo, hi, text, tie.0, tie.1, limit
-            },
-            SortKey::Amount => walk_sorted! {
-                db, descending; along "approval_queue_amount", "k.total_minor", "''", "k.total_minor",
-                "k.total_minor", "-9223372036854775807 - 1", "9223372036854775807";
-                a, conn, code, lo, hi, int, tie.0, tie.1, limit
-            },
-            SortKey::Age => walk_sorted! {
-                db, descending; against "approval_queue_age", "k.assigned_ordinal", "''", "+k.assigned_ordinal",
-                "k.assigned_ordinal", "-9223372036854775807 - 1", "9223372036854775807";
-                a, conn, code, lo, hi, ordinal, tie.0, tie.1, limit
-            },
-            SortKey::Supplier => walk_sorted! {
-                db, descending; along "approval_queue_supplier", "0", "k.supplier_key", "k.supplier_key",
-                "k.supplier_key", "''", "x''"; a, conn, code, lo, hi, text, tie.0, tie.1, limit
-            },
-            SortKey::InvoiceNumber => walk_sorted! {
-                db, descending; along "approval_queue_number", "0", "k.number", "k.number", "k.number",
-                "''", "x''"; a, conn, code, lo, hi, text, tie.0, tie.1, limit
-            },
+            SortKey::DueDate => text_walk!("approval_queue_due", "k.due_date"),
+            SortKey::Amount => int_walk!(along "approval_queue_amount", "k.total_minor", "k.total_minor", int),
+            SortKey::Age => int_walk!(
+                against "approval_queue_age", "k.assigned_ordinal", "+k.assigned_ordinal", ordinal
+            ),
+            SortKey::Supplier => text_walk!("approval_queue_supplier", "k.supplier_key"),
+            SortKey::InvoiceNumber => text_walk!("approval_queue_number", "k.number"),
         };
         if sort == SortKey::Age {
             for key in &mut rows {
