@@ -196,9 +196,12 @@ fn busiest_approver<'a>(steps: impl Iterator<Item = (&'a str, &'a str)>) -> Resu
 }
 
 /// The Approvals screen's figures: the queue's first page under every filter, sort and
-/// direction, and the aging summary, for `approver`.
-async fn approval_figures(figures: &mut Figures, store: &Store, approver: &str) -> Result<()> {
-    let approver = approver.to_string();
+/// direction, and the aging summary, for the approver with the most pending work (as the app
+/// signs in).
+async fn approval_figures(figures: &mut Figures, store: &Store) -> Result<()> {
+    let pending = store::approvals::pending(store).await?;
+    let approver = busiest_approver(pending.iter().map(|a| (a.approver_id.as_str(), a.status.as_str())))?;
+    drop(pending);
     let filters = [
         ("none", QueueFilter::default()),
         (
@@ -294,70 +297,8 @@ async fn approval_figures(figures: &mut Figures, store: &Store, approver: &str) 
     Ok(())
 }
 
-/// The approval queue's part of `bench` alone (`ctower bench-approvals`): syncs a generated
-/// estate of `size` into `keep` (a temporary file without it) unless `keep` already holds a
-/// synced mirror, then measures the queue there. A kept mirror made by an older build is migrated
-/// on opening, as the app would, and the migration's time printed.
-pub async fn approvals_only(size: Size, keep: Option<&Path>) -> Result<()> {
-    let mut figures = Figures(Vec::new());
-    let dir = tempfile::tempdir()?;
-    let path = keep
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| dir.path().join("bench.db"));
-    // A new mirror is synced and measured on the same store, as `bench` does.
-    let (store, _sandbox) = if path.exists() {
-        let t = Instant::now();
-        let store = Store::open(&path).await?;
-        figures.add("open_and_migrate_s", t.elapsed().as_secs_f64(), "s");
-        (store, None)
-    } else {
-        let key = format!("sk-bench-{}", std::process::id());
-        let sandbox = Sandbox::start(
-            SandboxConfig {
-                seed: 42,
-                size,
-                api_key: key.clone(),
-                now: chrono::Utc::now(),
-            },
-            ([127, 0, 0, 1], 0).into(),
-        )
-        .await?;
-        let store = Store::open(&path).await?;
-        store::connections::save(
-            &store,
-            &Connection {
-                id: "ap".into(),
-                kind: "ap".into(),
-                name: "bench".into(),
-                base_url: sandbox.base_url(),
-                secret_ref: "bench".into(),
-                ..Default::default()
-            },
-        )
-        .await?;
-        let engine = Engine::new(store.clone(), Arc::new(BenchSecret(key))).with_page_size(1000);
-        let t = Instant::now();
-        engine.sync_all().await?;
-        figures.add("sync_initial_s", t.elapsed().as_secs_f64(), "s");
-        // The same delta as `bench`: a thousand invoices' due dates move at the source.
-        for inv in sandbox.snapshot().invoices.iter().take(1000) {
-            sandbox.touch_invoice(&inv.id, 1);
-        }
-        let t = Instant::now();
-        engine.sync_all().await?;
-        figures.add("delta_sync_1000_ms", millis(t.elapsed()), "ms");
-        (store, Some(sandbox))
-    };
-    let pending = store::approvals::pending(&store).await?;
-    let approver = busiest_approver(pending.iter().map(|a| (a.approver_id.as_str(), a.status.as_str())))?;
-    drop(pending);
-    approval_figures(&mut figures, &store, &approver).await?;
-    store.close().await;
-    Ok(())
-}
-
-pub async fn run(size: Size, out: &Path, dlt_python: Option<&Path>) -> Result<()> {
-    let mut figures = Figures(Vec::new());
+/// A generated estate of `size` served over 127.0.0.1, and the key it takes.
+async fn start_sandbox(figures: &mut Figures, size: Size) -> Result<(Sandbox, String)> {
     let key = format!("sk-bench-{}", std::process::id());
     let generated = Instant::now();
     let sandbox = Sandbox::start(
@@ -371,9 +312,19 @@ pub async fn run(size: Size, out: &Path, dlt_python: Option<&Path>) -> Result<()
     )
     .await?;
     figures.add("sandbox_generate_s", generated.elapsed().as_secs_f64(), "s");
+    Ok((sandbox, key))
+}
 
-    let dir = tempfile::tempdir()?;
-    let store = Store::open(&dir.path().join("bench.db")).await?;
+/// A new mirror at `path` synced from `sandbox`, with the sync's figures: the first sync, then a
+/// delta where a thousand invoices' due dates moved at the source. Returns the store, the engine
+/// and the first sync's records per second.
+async fn synced_mirror(
+    figures: &mut Figures,
+    sandbox: &Sandbox,
+    key: &str,
+    path: &Path,
+) -> Result<(Store, Engine, f64)> {
+    let store = Store::open(path).await?;
     store::connections::save(
         &store,
         &Connection {
@@ -386,8 +337,7 @@ pub async fn run(size: Size, out: &Path, dlt_python: Option<&Path>) -> Result<()
         },
     )
     .await?;
-    let bench_key = key.clone();
-    let engine = Engine::new(store.clone(), Arc::new(BenchSecret(key))).with_page_size(1000);
+    let engine = Engine::new(store.clone(), Arc::new(BenchSecret(key.to_string()))).with_page_size(1000);
 
     let t = Instant::now();
     let reports = engine.sync_all().await?;
@@ -399,8 +349,7 @@ pub async fn run(size: Size, out: &Path, dlt_python: Option<&Path>) -> Result<()
     figures.add("sync_initial_records_per_s", ours_per_s, "rec/s");
     figures.add("sync_peak_rss_mb", peak_rss_mb(), "MB");
 
-    let snapshot = sandbox.snapshot();
-    for inv in snapshot.invoices.iter().take(1000) {
+    for inv in sandbox.snapshot().invoices.iter().take(1000) {
         sandbox.touch_invoice(&inv.id, 1);
     }
     let t = Instant::now();
@@ -408,17 +357,43 @@ pub async fn run(size: Size, out: &Path, dlt_python: Option<&Path>) -> Result<()
     let delta_records: i64 = delta.iter().map(|r| r.outcome.changed).sum();
     figures.add("delta_sync_1000_ms", millis(t.elapsed()), "ms");
     figures.add("delta_sync_changed_records", delta_records as f64, "rec");
+    Ok((store, engine, ours_per_s))
+}
 
-    // The approver with the most pending work, as the app signs in.
-    let approver = busiest_approver(
-        snapshot
-            .approvals
-            .iter()
-            .map(|a| (a.approver_id.as_str(), a.status.as_str())),
-    )?;
-    approval_figures(&mut figures, &store, &approver).await?;
+/// The approval queue's part of `bench` alone (`ctower bench-approvals`): syncs a generated
+/// estate of `size` into `keep` (a temporary file without it) unless `keep` already holds a
+/// synced mirror, then measures the queue there. A kept mirror made by an older build is migrated
+/// on opening, as the app would, and the migration's time printed.
+pub async fn approvals_only(size: Size, keep: Option<&Path>) -> Result<()> {
+    let mut figures = Figures(Vec::new());
+    let dir = tempfile::tempdir()?;
+    let path = keep
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| dir.path().join("bench.db"));
+    // A new mirror is synced and measured as `bench` does, the sandbox still serving.
+    let (store, _sandbox) = if path.exists() {
+        let t = Instant::now();
+        let store = Store::open(&path).await?;
+        figures.add("open_and_migrate_s", t.elapsed().as_secs_f64(), "s");
+        (store, None)
+    } else {
+        let (sandbox, key) = start_sandbox(&mut figures, size).await?;
+        let (store, ..) = synced_mirror(&mut figures, &sandbox, &key, &path).await?;
+        (store, Some(sandbox))
+    };
+    approval_figures(&mut figures, &store).await?;
+    store.close().await;
+    Ok(())
+}
+
+pub async fn run(size: Size, out: &Path, dlt_python: Option<&Path>) -> Result<()> {
+    let mut figures = Figures(Vec::new());
+    let (sandbox, key) = start_sandbox(&mut figures, size).await?;
+    let dir = tempfile::tempdir()?;
+    let (store, engine, ours_per_s) = synced_mirror(&mut figures, &sandbox, &key, &dir.path().join("bench.db")).await?;
+    approval_figures(&mut figures, &store).await?;
     match dlt_python {
-        Some(python) => dlt_figures(&mut figures, python, &sandbox.base_url(), &bench_key, ours_per_s).await?,
+        Some(python) => dlt_figures(&mut figures, python, &sandbox.base_url(), &key, ours_per_s).await?,
         None => println!("(dlt peer skipped: pass --dlt-python, as `make bench` does)"),
     }
     drop(sandbox);

@@ -5,16 +5,16 @@
 
 use chrono::{DateTime, Duration, Utc};
 use domain::{
-    AgingBucket, Approval, ApprovalStatus, BusinessCalendar, Currency, Invoice, InvoiceLine, InvoiceStatus,
-    LegalEntity, Money, Provenance, Supplier,
+    AgingBucket, Approval, ApprovalStatus, BusinessCalendar, Currency, Invoice, InvoiceStatus, LegalEntity, Money,
+    Provenance, Supplier,
 };
-use rust_decimal_macros::dec;
 use sqlx::Row;
 use store::approval_queue::{self as queue, QueueFilter, QueueRequest, SortKey};
 use store::approvals::ApprovalRecord;
-use store::connections::Connection;
 use store::outbox::NewAction;
 use store::Store;
+
+mod common;
 
 const SORTS: [SortKey; 5] = [
     SortKey::DueDate,
@@ -38,22 +38,9 @@ fn prov(id: &str, version: i64) -> Provenance {
     }
 }
 
+/// The shared store with two entities whose calendars stand on different days.
 async fn open() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("m.db")).await.unwrap();
-    store::connections::save(
-        &store,
-        &Connection {
-            id: "ap".into(),
-            kind: "ap".into(),
-            name: "AP".into(),
-            base_url: "http://127.0.0.1:1".into(),
-            secret_ref: "x".into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let (dir, store) = common::open_with_ap().await;
     let entity = |id: &str, code: &str, name: &str| LegalEntity {
         provenance: prov(id, 1),
         code: code.into(),
@@ -121,15 +108,7 @@ fn invoice(i: &Inv) -> Invoice {
         po_number: None,
         created_by: Some("U009".into()),
         coded_by: None,
-        lines: vec![InvoiceLine {
-            line_no: 1,
-            description: "Freight".into(),
-            quantity: dec!(1),
-            unit_price: amount,
-            amount,
-            gl_account: "6100".into(),
-            cost_center: "CC-LOG".into(),
-        }],
+        lines: vec![common::freight_line(amount)],
     }
 }
 

@@ -1,10 +1,11 @@
 //! Upserts are idempotent and an older source version never overwrites a newer one.
 
 use chrono::Utc;
-use domain::{Invoice, InvoiceLine, InvoiceStatus, Money, Provenance};
+use domain::{Invoice, InvoiceStatus, Money, Provenance};
 use rust_decimal_macros::dec;
-use store::connections::Connection;
 use store::Store;
+
+mod common;
 
 fn invoice(version: i64, total: &str, status: InvoiceStatus) -> Invoice {
     let amount = Money::parse(total, "EUR").unwrap();
@@ -26,35 +27,8 @@ fn invoice(version: i64, total: &str, status: InvoiceStatus) -> Invoice {
         po_number: Some("PO-1".into()),
         created_by: Some("U007".into()),
         coded_by: None,
-        lines: vec![InvoiceLine {
-            line_no: 1,
-            description: "Freight".into(),
-            quantity: dec!(1),
-            unit_price: amount,
-            amount,
-            gl_account: "6100".into(),
-            cost_center: "CC-LOG".into(),
-        }],
+        lines: vec![common::freight_line(amount)],
     }
-}
-
-async fn open() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("m.db")).await.unwrap();
-    store::connections::save(
-        &store,
-        &Connection {
-            id: "ap".into(),
-            kind: "ap".into(),
-            name: "AP".into(),
-            base_url: "http://127.0.0.1:1".into(),
-            secret_ref: "x".into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    (dir, store)
 }
 
 async fn upsert(store: &Store, inv: &Invoice) -> bool {
@@ -69,7 +43,7 @@ async fn upsert(store: &Store, inv: &Invoice) -> bool {
 
 #[tokio::test]
 async fn an_older_version_never_overwrites_a_newer_one() {
-    let (_dir, store) = open().await;
+    let (_dir, store) = common::open_with_ap().await;
     assert!(upsert(&store, &invoice(2, "150.00", InvoiceStatus::Approved)).await);
     // A late or out-of-order delivery of version 1 is ignored.
     assert!(!upsert(&store, &invoice(1, "100.00", InvoiceStatus::PendingApproval)).await);
@@ -90,7 +64,7 @@ async fn an_older_version_never_overwrites_a_newer_one() {
 
 #[tokio::test]
 async fn amounts_round_trip_exactly_through_minor_units() {
-    let (_dir, store) = open().await;
+    let (_dir, store) = common::open_with_ap().await;
     let inv = invoice(1, "12345678901.99", InvoiceStatus::PendingApproval);
     upsert(&store, &inv).await;
     let stored = store::invoices::get(&store, "ap", "INV-1").await.unwrap().unwrap();
