@@ -409,13 +409,16 @@ struct Raw {
 // page instead of sorting the whole queue: `$int` and `$text` are the sort key's two parts.
 macro_rules! page_query {
     ($scope:literal, $int:literal, $text:literal, $order:literal, $cmp:tt, $($arg:expr),*) => {
+        page_query!(@from "", "exceptions", $scope, $int, $text, $order, $cmp, $($arg),*)
+    };
+    (@from $with:literal, $from:literal, $scope:literal, $int:literal, $text:literal, $order:literal, $cmp:tt, $($arg:expr),*) => {
         sqlx::query_as!(
             Raw,
-            r#"SELECT id AS "id!: String", kind AS "kind!: String", queue AS "queue!: String", entity AS "entity!: String",
+            $with + r#"SELECT id AS "id!: String", kind AS "kind!: String", queue AS "queue!: String", entity AS "entity!: String",
                       severity AS "severity!: i64", amount, currency, since AS "since!: String", sla_due AS "sla_due!: String",
                       status AS "status!: String", summary AS "summary!: String", invoice_ref, supplier_ref, pending_action,
                       updated_at AS "updated_at!: String", "# + $int + r#" AS "sort_int!: i64", "# + $text + r#" AS "sort_text!: String"
-               FROM exceptions
+               FROM "# + $from + r#"
                WHERE status = ?1 AND "# + $scope + r#"
                  AND (?4 IS NULL OR entity = ?4)
                  AND (?5 IS NULL OR summary LIKE ?5 ESCAPE '\' OR invoice_ref LIKE ?5 ESCAPE '\'
@@ -446,6 +449,26 @@ macro_rules! page_sorted {
                 .fetch_all($store.reader()).await?,
             (Scope::All, false) => page_query!("(?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3)", $int, $text, $asc, ">", $($arg),*)
                 .fetch_all($store.reader()).await?,
+        }
+    };
+}
+
+// A search with few matches reads them from the trigram index (`exception_text`, ?12) and sorts
+// just those; the LIKE still decides, so both paths select the same rows.
+macro_rules! page_matched {
+    ($store:expr, $int:literal, $text:literal, $asc:literal, $desc:literal, $descending:expr, $($arg:expr),*) => {
+        if $descending {
+            page_query!(@from
+                "WITH matches(r) AS MATERIALIZED (SELECT rowid FROM exception_text WHERE exception_text MATCH ?12) ",
+                "matches CROSS JOIN exceptions ON exceptions.rowid = matches.r",
+                "(?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3)", $int, $text, $desc, "<", $($arg),*)
+            .fetch_all($store.reader()).await?
+        } else {
+            page_query!(@from
+                "WITH matches(r) AS MATERIALIZED (SELECT rowid FROM exception_text WHERE exception_text MATCH ?12) ",
+                "matches CROSS JOIN exceptions ON exceptions.rowid = matches.r",
+                "(?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3)", $int, $text, $asc, ">", $($arg),*)
+            .fetch_all($store.reader()).await?
         }
     };
 }
@@ -481,13 +504,20 @@ pub async fn page(store: &Store, req: &Request) -> Result<Page> {
         (None, Some(_)) => Scope::Queue,
         (None, None) => Scope::All,
     };
+    let matched = few_matches(store, f.search.as_deref()).await?;
     // Every sort binds the same arguments; only its columns differ.
     macro_rules! sorted {
         ($int:literal, $text:literal, $asc:literal, $desc:literal) => {
-            page_sorted!(
-                store, scope, $int, $text, $asc, $desc, d, status, f.queue, f.kind, f.entity, search, breached, now,
-                a_int, a_text, a_key, limit
-            )
+            match &matched {
+                Some(fts) => page_matched!(
+                    store, $int, $text, $asc, $desc, d, status, f.queue, f.kind, f.entity, search, breached, now,
+                    a_int, a_text, a_key, limit, fts
+                ),
+                None => page_sorted!(
+                    store, scope, $int, $text, $asc, $desc, d, status, f.queue, f.kind, f.entity, search, breached,
+                    now, a_int, a_text, a_key, limit
+                ),
+            }
         };
     }
     let rows = match req.sort {
@@ -507,7 +537,7 @@ pub async fn page(store: &Store, req: &Request) -> Result<Page> {
             "severity DESC, since DESC, id DESC"
         ),
     };
-    let (total, total_capped) = total(store, f, &status, &search, &now).await?;
+    let (total, total_capped) = total(store, f, &status, &search, &now, matched.as_deref()).await?;
     let next_cursor = if rows.len() as i64 == limit {
         rows.last()
             .map(|r| serde_json::to_string(&Cursor(r.sort_int, r.sort_text.clone(), r.id.clone())))
@@ -525,13 +555,64 @@ pub async fn page(store: &Store, req: &Request) -> Result<Page> {
     })
 }
 
-/// A text search counts its matches up to this many; the screen shows "1,000+".
+/// Up to this many rows matching a search's text are read from the trigram index and sorted;
+/// more, and the page walks the sort's index instead, where matches are that dense.
+const FEW_MATCHES: i64 = 5_000;
+
+/// The trigram query for `search` when its text has few matches (three characters or more;
+/// a trigram index cannot answer shorter text).
+async fn few_matches(store: &Store, search: Option<&str>) -> Result<Option<String>> {
+    let Some(text) = search.map(str::trim).filter(|t| t.chars().count() >= 3) else {
+        return Ok(None);
+    };
+    let fts = format!("\"{}\"", text.replace('"', "\"\""));
+    let cap = FEW_MATCHES + 1;
+    let n = sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64" FROM (SELECT 1 FROM exception_text WHERE exception_text MATCH ?1 LIMIT ?2)"#,
+        fts,
+        cap
+    )
+    .fetch_one(store.reader())
+    .await?;
+    Ok((n <= FEW_MATCHES).then_some(fts))
+}
+
+/// A text search with many matches counts them up to this many; the screen shows "1,000+".
 pub const SEARCH_COUNT_CAP: i64 = 1_000;
 
 /// How many exceptions the filter selects, and whether that is only a lower bound. The kept
 /// counts answer every filter but a text search; an SLA-breached list is those less the range
 /// not yet due, read from one covering index.
-async fn total(store: &Store, f: &Filter, status: &str, search: &Option<String>, now: &str) -> Result<(i64, bool)> {
+async fn total(
+    store: &Store,
+    f: &Filter,
+    status: &str,
+    search: &Option<String>,
+    now: &str,
+    matched: Option<&str>,
+) -> Result<(i64, bool)> {
+    if let Some(fts) = matched {
+        let n = sqlx::query_scalar!(
+            r#"WITH matches(r) AS MATERIALIZED (SELECT rowid FROM exception_text WHERE exception_text MATCH ?8)
+               SELECT COUNT(*) AS "n!: i64" FROM matches CROSS JOIN exceptions ON exceptions.rowid = matches.r
+               WHERE status = ?1 AND (?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3)
+                 AND (?4 IS NULL OR entity = ?4)
+                 AND (summary LIKE ?5 ESCAPE '\' OR invoice_ref LIKE ?5 ESCAPE '\'
+                      OR supplier_ref LIKE ?5 ESCAPE '\')
+                 AND (NOT ?6 OR sla_due < ?7)"#,
+            status,
+            f.queue,
+            f.kind,
+            f.entity,
+            search,
+            f.breached_only,
+            now,
+            fts
+        )
+        .fetch_one(store.reader())
+        .await?;
+        return Ok((n, false));
+    }
     if search.is_some() {
         let cap = SEARCH_COUNT_CAP + 1;
         let n = sqlx::query_scalar!(

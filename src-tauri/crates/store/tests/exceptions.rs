@@ -253,3 +253,101 @@ async fn summaries_and_totals_follow_every_change_of_the_queue() {
     );
     assert_eq!(total(Filter::default()).await, 29);
 }
+
+#[tokio::test]
+async fn a_search_selects_the_same_rows_from_the_trigram_index_or_the_sort_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("m.db")).await.unwrap();
+    let policy = ExceptionPolicy::default();
+    // Over 5,000 rows match "INV-" (the page walks the sort index); a few name a GmbH (the
+    // page reads them from the trigram index).
+    let derived: Vec<Raised> = (0..5_200)
+        .map(|i| {
+            let mut r = raised(i);
+            if i % 400 == 7 {
+                r.summary = format!("case {i}: Müller GmbH & Co. KG");
+            }
+            r
+        })
+        .collect();
+    let changes = plan(&[], derived.clone(), |_| true);
+    store::exceptions::apply(&store, &changes, &policy, now()).await.unwrap();
+
+    let first = |filter: Filter| {
+        let store = store.clone();
+        async move {
+            store::exceptions::page(
+                &store,
+                &Request {
+                    filter,
+                    sort: SortKey::Amount,
+                    descending: true,
+                    after: None,
+                    limit: 5,
+                    now: now(),
+                },
+            )
+            .await
+            .unwrap()
+        }
+    };
+    for (text, entity) in [("gmbh", None), ("GMBH", Some("US01")), ("ü", None), ("INV-51", None)] {
+        let filter = Filter {
+            search: Some(text.into()),
+            entity: entity.map(str::to_string),
+            ..Default::default()
+        };
+        let needle = text.to_lowercase();
+        let mut expected: Vec<&str> = derived
+            .iter()
+            .filter(|r| entity.is_none_or(|e| r.entity == e))
+            .filter(|r| {
+                r.summary.to_lowercase().contains(&needle)
+                    || r.invoice.as_deref().is_some_and(|i| i.to_lowercase().contains(&needle))
+            })
+            .map(|r| r.id.as_str())
+            .collect();
+        expected.sort();
+        assert!(!expected.is_empty(), "{text}");
+        for sort in [SortKey::Since, SortKey::SlaDue, SortKey::Amount, SortKey::Severity] {
+            for descending in [false, true] {
+                let rows = all_pages(&store, sort, descending, filter.clone()).await;
+                let mut ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+                ids.sort();
+                assert_eq!(ids, expected, "{text} {sort:?} desc={descending}");
+            }
+        }
+        let page = first(filter).await;
+        assert_eq!(page.total, expected.len() as i64, "{text}");
+        assert!(!page.total_capped);
+    }
+    // Many matches: the count stops at 1,000 and says so.
+    let many = first(Filter {
+        search: Some("INV-".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!((many.total, many.total_capped), (1_000, true));
+    assert_eq!(many.rows.len(), 5);
+
+    // A summary rewritten at the next derivation leaves the index with it.
+    let mut renamed = derived[7].clone();
+    renamed.summary = "case 7: Miller Ltd".into();
+    store::exceptions::apply(&store, &[Change::Update(renamed)], &policy, now())
+        .await
+        .unwrap();
+    let gmbh = first(Filter {
+        search: Some("gmbh".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(gmbh.total, 12);
+    assert!(gmbh.rows.iter().all(|r| r.id != derived[7].id));
+    // Quotes and operators are text, not query syntax.
+    let odd = first(Filter {
+        search: Some("\"Co. KG\" OR".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(odd.total, 0);
+}
