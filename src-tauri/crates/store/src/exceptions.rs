@@ -499,6 +499,18 @@ pub async fn page(store: &Store, req: &Request) -> Result<Page> {
     let limit = req.limit.clamp(1, 500);
     let breached = f.breached_only;
     let d = req.descending;
+    // A kind belongs to one queue: asked for under another, it has nothing to show, and the
+    // walk of its index would read every row of the kind to find that out.
+    if let (Some(kind), Some(queue)) = (&f.kind, &f.queue) {
+        if Kind::parse(kind).is_some_and(|k| k.queue().as_str() != queue) {
+            return Ok(Page {
+                rows: Vec::new(),
+                next_cursor: None,
+                total: 0,
+                total_capped: false,
+            });
+        }
+    }
     let scope = match (&f.kind, &f.queue) {
         (Some(_), _) => Scope::Kind,
         (None, Some(_)) => Scope::Queue,

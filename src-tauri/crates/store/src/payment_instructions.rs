@@ -54,13 +54,18 @@ pub struct Page {
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Cursor(String, String, String);
 
-// Each shape walks one index in (modified_at, connection, id) order, descending, from
-// the cursor on; the filters that no index serves are checked per row on the way.
+// Each shape walks one index in (modified_at, connection, id) order, descending, from the
+// cursor on (the unconfirmed one reads its range and sorts it); the filters that no index serves
+// are checked per row on the way. A shape over in-flight instructions spells out their partial
+// indexes' condition, so SQLite may use them.
 macro_rules! instructions_page {
     ($db:expr, $where:literal, $($arg:expr),*) => {
+        instructions_page!(@from $db, "source_records", $where, $($arg),*)
+    };
+    (@from $db:expr, $from:literal, $where:literal, $($arg:expr),*) => {
         sqlx::query!(
             r#"SELECT connection_id, external_id, json_extract(payload, '$.modified_at') AS "modified!: String", payload
-               FROM source_records
+               FROM "# + $from + r#"
                WHERE resource = 'payment_instructions' AND "# + $where + r#"
                  AND (json_extract(payload, '$.modified_at'), connection_id, external_id) < (?2, ?3, ?4)
                  AND (NOT ?5 OR json_extract(payload, '$.status') NOT IN ('ACSC', 'RJCT'))
@@ -96,9 +101,9 @@ pub async fn page(store: &Store, q: &Query) -> Result<Page> {
     let db = store.reader();
     let before = &q.created_before;
     let rows = match (&q.run_id, &status) {
-        (Some(run), _) => instructions_page!(
+        (Some(run), Some(status)) => instructions_page!(
             db,
-            "json_extract(payload, '$.run_id') = ?1 AND (?9 IS NULL OR json_extract(payload, '$.status') = ?9)",
+            "json_extract(payload, '$.run_id') = ?1 AND json_extract(payload, '$.status') = ?9",
             run,
             at,
             conn,
@@ -109,10 +114,61 @@ pub async fn page(store: &Store, q: &Query) -> Result<Page> {
             limit,
             status
         ),
+        (Some(run), None) if in_flight => instructions_page!(
+            db,
+            "json_extract(payload, '$.run_id') = ?1 AND json_extract(payload, '$.status') NOT IN ('ACSC', 'RJCT')",
+            run,
+            at,
+            conn,
+            id,
+            in_flight,
+            before,
+            search,
+            limit
+        ),
+        (Some(run), None) => instructions_page!(
+            db,
+            "json_extract(payload, '$.run_id') = ?1",
+            run,
+            at,
+            conn,
+            id,
+            in_flight,
+            before,
+            search,
+            limit
+        ),
         (None, Some(status)) => instructions_page!(
             db,
             "json_extract(payload, '$.status') = ?1",
             status,
+            at,
+            conn,
+            id,
+            in_flight,
+            before,
+            search,
+            limit
+        ),
+        // Not confirmed within the SLA: few, whatever their age, so their range comes first.
+        (None, None) if before.is_some() => instructions_page!(
+            @from db,
+            "source_records INDEXED BY source_records_instructions_in_flight_created",
+            "?1 IS NULL AND json_extract(payload, '$.status') NOT IN ('ACSC', 'RJCT')
+             AND COALESCE(json_extract(payload, '$.history[0].at'), json_extract(payload, '$.modified_at')) < ?6",
+            None::<String>,
+            at,
+            conn,
+            id,
+            in_flight,
+            before,
+            search,
+            limit
+        ),
+        (None, None) if in_flight => instructions_page!(
+            db,
+            "?1 IS NULL AND json_extract(payload, '$.status') NOT IN ('ACSC', 'RJCT')",
+            None::<String>,
             at,
             conn,
             id,

@@ -78,6 +78,17 @@ async fn every_sort_pages_through_the_whole_queue_once_and_in_order() {
                     kind: Some("close_task_late".into()),
                     ..Default::default()
                 },
+                // A kind under its own queue, and under another (nothing).
+                Filter {
+                    queue: Some("ap_clerk".into()),
+                    kind: Some("price_variance".into()),
+                    ..Default::default()
+                },
+                Filter {
+                    queue: Some("treasury_analyst".into()),
+                    kind: Some("price_variance".into()),
+                    ..Default::default()
+                },
             ] {
                 let rows = all_pages(&store, sort, descending, filter.clone()).await;
                 let expected = (0..60)
