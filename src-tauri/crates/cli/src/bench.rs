@@ -202,30 +202,36 @@ async fn approval_figures(figures: &mut Figures, store: &Store) -> Result<()> {
     let pending = store::approvals::pending(store).await?;
     let approver = busiest_approver(pending.iter().map(|a| (a.approver_id.as_str(), a.status.as_str())))?;
     drop(pending);
-    let filters = [
-        ("none", QueueFilter::default()),
+    // Every filter the screen offers: none, an entity, each aging bucket, a supplier's name and
+    // an invoice number's digits.
+    let mut filters = vec![
+        ("none".to_string(), QueueFilter::default()),
         (
-            "entity",
+            "entity".to_string(),
             QueueFilter {
                 entity: Some("DE01".into()),
                 ..Default::default()
             },
         ),
-        (
-            "over20",
-            QueueFilter {
-                bucket: Some(AgingBucket::Over20),
-                ..Default::default()
-            },
-        ),
-        (
-            "search",
-            QueueFilter {
-                search: Some("gran".into()),
-                ..Default::default()
-            },
-        ),
     ];
+    for bucket in AgingBucket::ALL {
+        filters.push((
+            format!("{bucket:?}"),
+            QueueFilter {
+                bucket: Some(bucket),
+                ..Default::default()
+            },
+        ));
+    }
+    for (label, text) in [("search", "gran"), ("number", "0027")] {
+        filters.push((
+            label.to_string(),
+            QueueFilter {
+                search: Some(text.into()),
+                ..Default::default()
+            },
+        ));
+    }
     // Pages walk an index and stop, so every size affords the same repetitions. The first of each
     // reads its pages from disk (or the OS's cache); those are also reported on their own.
     let reps = 10;
