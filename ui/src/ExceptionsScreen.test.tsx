@@ -20,6 +20,7 @@ const USER: User = { id: "u-ana", name: "Ana Keller", email: "ana@acme.example",
 const LAST_VISIT = "2024-05-01T12:00:00Z";
 /** The mock answers in pages of this size whatever the limit, as keyset paging allows. */
 const MOCK_PAGE = 25;
+const SEARCH_CAP = 50;
 
 function row(i: number, patch: Partial<ExceptionRow> = {}): ExceptionRow {
   return {
@@ -108,7 +109,14 @@ function install() {
         const all = backend.rows.filter((r) => req.kind === null || r.kind === req.kind);
         const start = req.after === null ? 0 : Number.parseInt(req.after, 10);
         const end = start + Math.min(MOCK_PAGE, req.limit);
-        return { rows: all.slice(start, end), nextCursor: end < all.length ? String(end) : null, total: all.length };
+        // A search counts up to a cap, as the backend does for text with many matches.
+        const capped = req.search !== null && all.length > SEARCH_CAP;
+        return {
+          rows: all.slice(start, end),
+          nextCursor: end < all.length ? String(end) : null,
+          total: capped ? SEARCH_CAP : all.length,
+          totalCapped: capped,
+        };
       }
       case "exception_summary":
         return backend.summary;
@@ -180,6 +188,15 @@ describe("Exceptions screen", () => {
     expect(within(rowById("EX-1")).getByTestId("breached").textContent).toBe("breached");
     // This visit becomes the next "last visit".
     expect(Date.parse(localStorage.getItem(lastVisitKey(USER.id))!)).toBeGreaterThan(Date.parse(LAST_VISIT));
+  });
+
+  it("shows a search's total as a lower bound when the backend stopped counting", async () => {
+    await renderLoaded();
+    const grid = () => screen.getByRole("grid", { name: "Exceptions" });
+    expect(grid().getAttribute("aria-rowcount")).toBe("61");
+    fireEvent.change(screen.getByTestId("exc-filter-search"), { target: { value: "case" } });
+    await waitFor(() => expect(screen.getByTestId("exceptions-total").textContent).toBe("50+ exceptions"));
+    expect(grid().getAttribute("aria-rowcount")).toBe("-1");
   });
 
   it("loads the next page by cursor as the end of the list comes into view", async () => {

@@ -607,7 +607,11 @@ differs: boolean }
 export type ExceptionDetail = { row: ExceptionRow; evidence: Evidence; subject: Subject | null; actions: ActionKind[]; history: ExceptionEvent[]; sent: SentAction | null }
 export type ExceptionEvent = { at: string; event: string; actorId: string | null; detail: string }
 export type ExceptionKindCount = { kind: Kind; label: string; open: number; breached: number; amounts: Money[] }
-export type ExceptionPage = { rows: ExceptionRow[]; nextCursor: string | null; total: number }
+export type ExceptionPage = { rows: ExceptionRow[]; nextCursor: string | null; total: number; 
+/**
+ * `total` is a lower bound (a text search stops counting at 1,000): shown as "1,000+".
+ */
+totalCapped: boolean }
 export type ExceptionPageRequest = { 
 /**
  * The owning role (`ap_clerk`, `treasury_analyst`, `approver`, `controller`); none = all.

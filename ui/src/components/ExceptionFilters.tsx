@@ -19,6 +19,8 @@ interface Props {
   entities: EntityInfo[];
   summary: readonly ExceptionKindCount[] | null;
   total: number;
+  /** `total` is a lower bound: a text search stops counting at 1,000. */
+  totalCapped: boolean;
   loading: boolean;
   searchRef: RefObject<HTMLInputElement>;
   onChange: (patch: Partial<ExceptionFilter>) => void;
@@ -30,7 +32,7 @@ const blurOnEscape = (e: KeyboardEvent<HTMLElement>) => {
 
 /** Same look and habits as the approvals FiltersBar (Escape leaves a control, / focuses search). */
 export function ExceptionFilters(props: Props) {
-  const { filter, ownQueue, entities, summary, total, loading, searchRef, onChange } = props;
+  const { filter, ownQueue, entities, summary, total, totalCapped, loading, searchRef, onChange } = props;
   const initial = defaultFilter(ownQueue);
   const filtered =
     filter.queue !== initial.queue ||
@@ -167,7 +169,9 @@ export function ExceptionFilters(props: Props) {
 
       <span className="spacer" />
       <span className="total-count" data-testid="exceptions-total">
-        {loading ? "Loading…" : `${formatCount(total)} ${total === 1 ? "exception" : "exceptions"}`}
+        {loading
+          ? "Loading…"
+          : `${formatCount(total)}${totalCapped ? "+" : ""} ${total === 1 && !totalCapped ? "exception" : "exceptions"}`}
       </span>
     </div>
   );

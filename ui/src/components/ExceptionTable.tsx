@@ -179,7 +179,8 @@ interface Props {
   /** Visible column ids in display order (the column chooser's). */
   columnIds: readonly string[];
   rows: ExceptionRow[];
-  total: number;
+  /** Rows in all; null when not known exactly. */
+  total: number | null;
   loading: boolean;
   loadingMore: boolean;
   hasMore: boolean;

@@ -259,6 +259,7 @@ export function ExceptionsScreen({ mirrorVersion, user, users, onOpenTrace }: Wo
           entities={entities}
           summary={summary}
           total={list.total}
+          totalCapped={list.totalCapped}
           loading={list.loading}
           searchRef={searchRef}
           onChange={onFilterChange}
@@ -267,7 +268,7 @@ export function ExceptionsScreen({ mirrorVersion, user, users, onOpenTrace }: Wo
         <ExceptionTable
           columnIds={views.visible}
           rows={rows}
-          total={list.total}
+          total={list.totalCapped ? null : list.total}
           loading={list.loading}
           loadingMore={list.loadingMore}
           hasMore={list.hasMore}

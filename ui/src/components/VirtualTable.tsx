@@ -41,10 +41,13 @@ export interface VirtualTableProps<T> {
   className: string;
   testId: string;
   active?: boolean;
-  /** The grid's class and accessible name; `rowCount` is the data rows in all (aria-rowcount adds the header). */
+  /**
+   * The grid's class and accessible name; `rowCount` is the data rows in all (aria-rowcount adds
+   * the header), null when not known exactly (aria-rowcount -1).
+   */
   gridClassName: string;
   label: string;
-  rowCount: number;
+  rowCount: number | null;
   multiselectable?: boolean;
   /** Below the grid, inside the scroll container: what an empty or loading list says. */
   children?: ReactNode;
@@ -91,7 +94,7 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
       <div
         role="grid"
         aria-label={label}
-        aria-rowcount={rowCount + 1}
+        aria-rowcount={rowCount === null ? -1 : rowCount + 1}
         aria-multiselectable={props.multiselectable ? "true" : undefined}
         className={gridClassName}
         style={{ height: virtualizer.getTotalSize() + (loadingMore ? rowHeight : 0) }}

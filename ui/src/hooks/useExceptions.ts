@@ -18,6 +18,8 @@ export const PAGE_SIZE = 100;
 export interface ExceptionList {
   rows: ExceptionRow[];
   total: number;
+  /** `total` is a lower bound: a text search stops counting at 1,000. */
+  totalCapped: boolean;
   loading: boolean;
   loadingMore: boolean;
   hasMore: boolean;

@@ -5,8 +5,11 @@ import type { Page } from "../tableExport";
 /** Rows a fresh list starts with, and the least a reload fetches again. */
 export const DEFAULT_PAGE_SIZE = 100;
 
-/** A keyset page as the backend answers it; `total` when the query also counts its matches. */
-export type KeysetPage<Row> = Page<Row> & { total?: number };
+/**
+ * A keyset page as the backend answers it; `total` when the query also counts its matches,
+ * `totalCapped` when it stopped counting (the total is a lower bound).
+ */
+export type KeysetPage<Row> = Page<Row> & { total?: number; totalCapped?: boolean };
 
 export interface PagedListOptions<Row> {
   /**
@@ -29,6 +32,8 @@ export interface PagedList<Row> {
   rows: Row[];
   /** The latest page's count of all matches; null while none arrived or when pages do not count. */
   total: number | null;
+  /** `total` is only a lower bound ("1,000+"). */
+  totalCapped: boolean;
   /** The first rows of this query are on their way (nothing of it is shown yet). */
   loading: boolean;
   loadingMore: boolean;
@@ -40,13 +45,14 @@ export interface PagedList<Row> {
 interface ListState<Row> {
   rows: Row[];
   total: number | null;
+  totalCapped: boolean;
   nextCursor: string | null;
   loading: boolean;
   loadingMore: boolean;
 }
 
 function emptyState<Row>(): ListState<Row> {
-  return { rows: [], total: null, nextCursor: null, loading: true, loadingMore: false };
+  return { rows: [], total: null, totalCapped: false, nextCursor: null, loading: true, loadingMore: false };
 }
 
 export function appendUnique<Row>(existing: Row[], incoming: readonly Row[], rowId: (row: Row) => string): Row[] {
@@ -97,6 +103,7 @@ export function usePagedList<Row>(options: PagedListOptions<Row>): PagedList<Row
       let rows: Row[] = [];
       let cursor: string | null = null;
       let total: number | null = null;
+      let totalCapped = false;
       do {
         const page: KeysetPage<Row> = await fetchPage(cursor);
         if (gen !== generation.current) return;
@@ -104,8 +111,9 @@ export function usePagedList<Row>(options: PagedListOptions<Row>): PagedList<Row
         // A cursor that does not move would loop for ever.
         cursor = page.nextCursor === cursor ? null : page.nextCursor;
         total = page.total ?? null;
+        totalCapped = page.totalCapped ?? false;
       } while (cursor !== null && rows.length < want);
-      setState({ rows, total, nextCursor: cursor, loading: false, loadingMore: false });
+      setState({ rows, total, totalCapped, nextCursor: cursor, loading: false, loadingMore: false });
     };
     run().catch((error: unknown) => {
       if (gen !== generation.current) return;
@@ -129,6 +137,7 @@ export function usePagedList<Row>(options: PagedListOptions<Row>): PagedList<Row
           setState((s) => ({
             rows: appendUnique(s.rows, page.rows, rowId),
             total: page.total ?? null,
+            totalCapped: page.totalCapped ?? false,
             nextCursor: page.nextCursor === after ? null : page.nextCursor,
             loading: false,
             loadingMore: false,
@@ -148,6 +157,7 @@ export function usePagedList<Row>(options: PagedListOptions<Row>): PagedList<Row
   return {
     rows: state.rows,
     total: state.total,
+    totalCapped: state.totalCapped,
     loading: state.loading,
     loadingMore: state.loadingMore,
     hasMore: state.nextCursor !== null,
