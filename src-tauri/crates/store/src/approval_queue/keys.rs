@@ -1,5 +1,5 @@
 //! The kept sort keys and counts behind the queue (`approval_queue_keys`, `approval_queue_counts`,
-//! `invoice_number_pairs`): triggers keep them in step with each write (see their migration); a
+//! `invoice_number_pairs`, `invoice_numbers`): triggers keep them in step with each write (see their migration); a
 //! connection's first pull suspends them instead and they are rebuilt in bulk at the end.
 
 use sqlx::SqliteConnection;
@@ -53,8 +53,9 @@ pub async fn suspend_for_first_pull(tx: &mut SqliteConnection, connection_id: &s
 }
 
 /// Rebuilds suspended keys in bulk, in one transaction: their indexes are dropped, the keys,
-/// counts and number pairs recomputed from the mirror, and the indexes created again (sorting
-/// once is far cheaper than keeping six indexes in step row by row). Returns whether it rebuilt.
+/// counts and number pairs recomputed from the mirror (and the keys' numbers added to
+/// `invoice_numbers`), and the indexes created again (sorting once is far cheaper than keeping
+/// six indexes in step row by row). Returns whether it rebuilt.
 pub async fn rebuild_if_suspended(store: &Store) -> Result<bool> {
     let started = std::time::Instant::now();
     let mut tx = store.begin().await?;
@@ -110,6 +111,15 @@ pub async fn rebuild_if_suspended(store: &Store) -> Result<bool> {
          FROM approval_queue_keys k JOIN invoice_number_positions p ON p.i < length(k.number)
          UNION
          SELECT '*' FROM approval_queue_keys WHERE length(number) > (SELECT MAX(i) FROM invoice_number_positions)"
+    )
+    .execute(&mut *tx)
+    .await?;
+    // Numbers are only added (see invoice_numbers). (WHERE true: without it, SQLite would read
+    // ON CONFLICT as a join's ON.)
+    sqlx::query!(
+        "INSERT INTO invoice_numbers (number)
+         SELECT DISTINCT number FROM approval_queue_keys WHERE true
+         ON CONFLICT (number) DO NOTHING"
     )
     .execute(&mut *tx)
     .await?;

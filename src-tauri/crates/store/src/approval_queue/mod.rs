@@ -30,6 +30,43 @@ macro_rules! either_way {
     };
 }
 
+// Where a search's steps come from, handed on to `$then!` as its first argument: the FROM clause
+// (in brackets) of the keys `k` beside their entity `e`, for the approvers (JSON, ?1) in the
+// entity ?2 (or all); the caller adds its terms with AND. `every`: every step, from the covering
+// supplier index. `matched ?N, ?M`: the steps of the invoice numbers in the JSON array ?N, each
+// looked up in the number index (approver by approver, entity by entity), with the steps of the
+// lowered supplier names in ?M, read from the supplier index. (Trailing arguments follow the body.)
+macro_rules! search_steps {
+    (every; $then:ident!($($body:tt)*) $($rest:tt)*) => {
+        $then!(["FROM legal_entities e
+           CROSS JOIN approval_queue_keys k INDEXED BY approval_queue_supplier
+             ON k.connection_id = e.connection_id AND k.entity_code = e.code
+           WHERE k.approver_id IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR e.code = ?2)"]
+            $($body)* $($rest)*)
+    };
+    (matched $numbers:tt, $names:tt; $then:ident!($($body:tt)*) $($rest:tt)*) => {
+        search_steps!(every; search_steps!(@matched $numbers, $names; $then!($($body)* $($rest)*)))
+    };
+    ([$($every:tt)+] @matched $numbers:tt, $names:tt; $then:ident!($($body:tt)*)) => {
+        $then!(["FROM (
+               SELECT k.connection_id, k.external_id, k.approver_id, k.entity_code, k.assigned_ordinal, k.number,
+                      k.due_date, k.total_minor, k.currency, k.supplier_key
+               FROM legal_entities e CROSS JOIN json_each(?1) a CROSS JOIN json_each(?" + $numbers + ") n
+               CROSS JOIN approval_queue_keys k INDEXED BY approval_queue_number
+                 ON k.approver_id = a.value AND k.connection_id = e.connection_id AND k.entity_code = e.code
+                AND k.number = n.value
+               WHERE ?2 IS NULL OR e.code = ?2
+               UNION
+               SELECT k.connection_id, k.external_id, k.approver_id, k.entity_code, k.assigned_ordinal, k.number,
+                      k.due_date, k.total_minor, k.currency, k.supplier_key
+               " + $($every)+ + " AND k.supplier_key IN (SELECT value FROM json_each(?" + $names + "))
+           ) k
+           CROSS JOIN legal_entities e ON e.connection_id = k.connection_id AND e.code = k.entity_code
+           WHERE (?2 IS NULL OR e.code = ?2)"]
+            $($body)*)
+    };
+}
+
 mod keys;
 mod legacy;
 mod page;

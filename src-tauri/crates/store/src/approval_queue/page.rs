@@ -36,21 +36,19 @@ fn ordinal_range(today: i64, (lo, hi): (i64, i64)) -> (i64, i64) {
 }
 
 // How many of the approvers' (?1) pending steps in the entity ?2 (or all) with an age in ?3..?4
-// a search matches (`$matches`, on ?5), from the supplier index alone.
+// a search matches (`$matches`, on ?5), read as `$steps` says (see `search_steps`).
 macro_rules! searched_count {
-    ($db:expr; $matches:tt; $($arg:expr),*) => {
+    ([$($from:tt)+] $db:expr; $matches:tt; $($arg:expr),*) => {
         sqlx::query_scalar!(
-            r#"SELECT COUNT(*) AS "n!: i64"
-               FROM legal_entities e
-               CROSS JOIN approval_queue_keys k INDEXED BY approval_queue_supplier
-                 ON k.connection_id = e.connection_id AND k.entity_code = e.code
-               WHERE k.approver_id IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR e.code = ?2)
-                 AND (e.today_ordinal - k.assigned_ordinal) BETWEEN ?3 AND ?4
-                 AND "# + $matches,
+            r#"SELECT COUNT(*) AS "n!: i64" "# + $($from)+ + "
+                 AND (e.today_ordinal - k.assigned_ordinal) BETWEEN ?3 AND ?4 AND " + $matches,
             $($arg),*
         )
         .fetch_one(&mut *$db)
         .await?
+    };
+    ($db:expr; [$($steps:tt)+]; $($rest:tt)*) => {
+        search_steps!($($steps)+; searched_count!($db; $($rest)*))
     };
 }
 
@@ -82,10 +80,18 @@ async fn pending_total(
             .await?
         }
         Search::Suppliers(names) => searched_count!(
-            db; "k.supplier_key IN (SELECT value FROM json_each(?5))"; approvers, entity, lo, hi, names
+            db; [every]; "k.supplier_key IN (SELECT value FROM json_each(?5))"; approvers, entity, lo, hi, names
         ),
         Search::Scan(pattern) => searched_count!(
-            db; r"(k.supplier_key LIKE ?5 ESCAPE '\' OR k.number LIKE ?5 ESCAPE '\')"; approvers, entity, lo, hi, pattern
+            db; [every]; r"(k.supplier_key LIKE ?5 ESCAPE '\' OR k.number LIKE ?5 ESCAPE '\')"; approvers, entity, lo, hi, pattern
+        ),
+        Search::Matched {
+            numbers,
+            names,
+            pattern,
+        } => searched_count!(
+            db; [matched "6", "7"]; r"(k.supplier_key LIKE ?5 ESCAPE '\' OR k.number LIKE ?5 ESCAPE '\')";
+            approvers, entity, lo, hi, pattern, numbers, names
         ),
     })
 }

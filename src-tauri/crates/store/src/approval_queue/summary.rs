@@ -56,18 +56,18 @@ macro_rules! cells {
     };
 }
 
-// The cells of the steps a search matches (`$matches`, on ?3), from the supplier index alone.
+// The cells of the steps a search matches (`$matches`, on ?3), read as `$steps` says (see
+// `search_steps`).
 macro_rules! searched_cells {
-    ($db:expr; $matches:tt; $($arg:expr),*) => {
+    ([$($from:tt)+] $db:expr; $matches:tt; $($arg:expr),*) => {
         cells!(
             $db; "k.currency", "k.assigned_ordinal", "COUNT(*)", "SUM(k.total_minor)",
-            ["FROM legal_entities e
-               CROSS JOIN approval_queue_keys k INDEXED BY approval_queue_supplier
-                 ON k.connection_id = e.connection_id AND k.entity_code = e.code
-               WHERE k.approver_id IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR e.code = ?2)
-                 AND " + $matches], "";
+            [$($from)+ + " AND " + $matches], "";
             $($arg),*
         )
+    };
+    ($db:expr; [$($steps:tt)+]; $($rest:tt)*) => {
+        search_steps!($($steps)+; searched_cells!($db; $($rest)*))
     };
 }
 
@@ -105,11 +105,20 @@ pub async fn aging_summary(store: &Store, approvers: &[String], filter: &QueueFi
         ),
         // The matching suppliers' steps, name by name.
         Search::Suppliers(names) => searched_cells!(
-            db; "k.supplier_key IN (SELECT value FROM json_each(?3))"; approvers, filter.entity, names
+            db; [every]; "k.supplier_key IN (SELECT value FROM json_each(?3))"; approvers, filter.entity, names
         ),
         // Every step is matched.
         Search::Scan(pattern) => searched_cells!(
-            db; r"(k.supplier_key LIKE ?3 ESCAPE '\' OR k.number LIKE ?3 ESCAPE '\')"; approvers, filter.entity, pattern
+            db; [every]; r"(k.supplier_key LIKE ?3 ESCAPE '\' OR k.number LIKE ?3 ESCAPE '\')"; approvers, filter.entity, pattern
+        ),
+        // The steps of the matched numbers and names, matched again.
+        Search::Matched {
+            numbers,
+            names,
+            pattern,
+        } => searched_cells!(
+            db; [matched "4", "5"]; r"(k.supplier_key LIKE ?3 ESCAPE '\' OR k.number LIKE ?3 ESCAPE '\')";
+            approvers, filter.entity, pattern, numbers, names
         ),
     };
     tx.commit().await?;

@@ -142,11 +142,10 @@ impl Walk<'_> {
 }
 
 // The approvers' (?1, JSON) pending steps that a search matches (`$matches`, on ?6) in the entity
-// ?2 (or all) with an age in ?3..?4, read from the supplier index alone, sorted by the key ?5
-// after the cursor (?7 to ?10, compared by `$cmp`) and cut at the limit (?11). (CROSS JOIN: entity
-// by entity, so the index is searched by approver, entity and supplier name.)
+// ?2 (or all) with an age in ?3..?4, read as `$steps` says (see `search_steps`), sorted by the key
+// ?5 after the cursor (?7 to ?10, compared by `$cmp`) and cut at the limit (?11).
 macro_rules! searched {
-    ($db:expr; $matches:tt; $($arg:expr),*; $cmp:tt, $dir:tt) => {
+    ([$($from:tt)+] $db:expr; $matches:tt; $($arg:expr),*; $cmp:tt, $dir:tt) => {
         sqlx::query_as!(
             Key,
             r#"SELECT connection_id AS "connection_id!: String", external_id AS "approval_id!: String",
@@ -157,10 +156,7 @@ macro_rules! searched {
                                   WHEN 'age' THEN e.today_ordinal - k.assigned_ordinal ELSE 0 END AS sort_int,
                           CASE ?5 WHEN 'due_date' THEN k.due_date WHEN 'supplier' THEN k.supplier_key
                                   WHEN 'invoice_number' THEN k.number ELSE '' END AS sort_text
-                   FROM legal_entities e
-                   CROSS JOIN approval_queue_keys k INDEXED BY approval_queue_supplier
-                     ON k.connection_id = e.connection_id AND k.entity_code = e.code
-                   WHERE k.approver_id IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR e.code = ?2)
+                   "# + $($from)+ + r#"
                      AND (e.today_ordinal - k.assigned_ordinal) BETWEEN ?3 AND ?4 AND "# + $matches + r#")
                WHERE ?7 IS NULL OR (sort_int, sort_text, connection_id, external_id) "# + $cmp + r#" (?7, ?8, ?9, ?10)
                ORDER BY sort_int "# + $dir + ", sort_text " + $dir + ", connection_id " + $dir + ", external_id "
@@ -170,6 +166,9 @@ macro_rules! searched {
         )
         .fetch_all(&mut *$db)
         .await?
+    };
+    ($db:expr; [$($steps:tt)+]; $($rest:tt)*) => {
+        search_steps!($($steps)+; searched!($db; $($rest)*))
     };
 }
 
@@ -191,15 +190,26 @@ pub(super) async fn search_keys(
         Search::Suppliers(names) => either_way!(
             d,
             searched!(
-                db; "k.supplier_key IN (SELECT value FROM json_each(?6))";
+                db; [every]; "k.supplier_key IN (SELECT value FROM json_each(?6))";
                 approvers, entity, lo, hi, key, names, int, text, tie.0, tie.1, limit
             )
         ),
         Search::Scan(pattern) => either_way!(
             d,
             searched!(
-                db; r"(k.supplier_key LIKE ?6 ESCAPE '\' OR k.number LIKE ?6 ESCAPE '\')";
+                db; [every]; r"(k.supplier_key LIKE ?6 ESCAPE '\' OR k.number LIKE ?6 ESCAPE '\')";
                 approvers, entity, lo, hi, key, pattern, int, text, tie.0, tie.1, limit
+            )
+        ),
+        Search::Matched {
+            numbers,
+            names,
+            pattern,
+        } => either_way!(
+            d,
+            searched!(
+                db; [matched "12", "13"]; r"(k.supplier_key LIKE ?6 ESCAPE '\' OR k.number LIKE ?6 ESCAPE '\')";
+                approvers, entity, lo, hi, key, pattern, int, text, tie.0, tie.1, limit, numbers, names
             )
         ),
         Search::Everything | Search::Suspended(_) => Vec::new(),
