@@ -142,6 +142,19 @@ fn step(s: &Step) -> ApprovalRecord {
     }
 }
 
+/// A pending step of U1's in DE01.
+fn pending(id: &str, invoice: &str) -> ApprovalRecord {
+    step(&Step {
+        id,
+        invoice,
+        entity: "DE01",
+        approver: "U1",
+        status: ApprovalStatus::Pending,
+        ordinal: 995,
+        version: 1,
+    })
+}
+
 async fn put_suppliers(store: &Store, batch: &[Supplier]) {
     let mut tx = store.begin().await.unwrap();
     store::suppliers::upsert_batch(&mut tx, batch).await.unwrap();
@@ -385,6 +398,10 @@ async fn assert_same_as_reference(store: &Store, label: &str) {
     }
     for search in [
         "gran", "GRAN", "Works", "Ünt", "ünt", "%", "_", "\\", "é", "-1", "S12", "  ",
+        // Invoice numbers, read through the trigram index: digits, a quote, a name and numbers at
+        // once, numbers written while the keys were suspended, and text the index folds (ü, Ü) but
+        // LIKE does not.
+        "113", "\"GR", "q\"al", "gra", "ZZ-1", "aÜn", "Ün-",
     ] {
         filters.push(QueueFilter {
             search: Some(search.into()),
@@ -482,6 +499,8 @@ async fn pages_equal_the_original_query_through_every_change() {
             ["GR", "AL", "ZU", "me"][rng.next(4) as usize],
             100 + rng.next(40)
         );
+        // Some numbers hold a quote (the trigram query is a quoted phrase).
+        let number = if n % 9 == 0 { format!("Q\"{number}") } else { number };
         let entity = ["DE01", "FR01"][rng.next(2) as usize];
         let inv = Inv {
             id: &id,
@@ -512,6 +531,29 @@ async fn pages_equal_the_original_query_through_every_change() {
                 version: 1,
             }));
         }
+    }
+    // Numbers whose text the trigram index folds alike but LIKE does not (ü, Ü).
+    for (n, number) in ["aÜ-1", "Ün-2", "Aün-3"].into_iter().enumerate() {
+        let id = format!("U{n}");
+        invoices.push(invoice(&Inv {
+            id: &id,
+            entity: "DE01",
+            supplier: "S1",
+            number,
+            due: "2026-12-01",
+            minor: 1_000,
+            currency: "EUR",
+            version: 1,
+        }));
+        steps.push(step(&Step {
+            id: &format!("AU{n}"),
+            invoice: &id,
+            entity: "DE01",
+            approver: "U1",
+            status: ApprovalStatus::Pending,
+            ordinal: 990 + n as i64,
+            version: 1,
+        }));
     }
     // Steps first, then invoices, then suppliers: the keys fill in as their parts arrive.
     put_steps(&store, &steps).await;
@@ -706,17 +748,6 @@ async fn sort_keys_follow_the_invoice_and_the_supplier() {
         version: 1,
     };
     put_invoices(&store, &[invoice(&a), invoice(&b)]).await;
-    let pending = |id: &'static str, invoice: &'static str| {
-        step(&Step {
-            id,
-            invoice,
-            entity: "DE01",
-            approver: "U1",
-            status: ApprovalStatus::Pending,
-            ordinal: 995,
-            version: 1,
-        })
-    };
     put_steps(&store, &[pending("SA", "IA"), pending("SB", "IB")]).await;
     let order = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     assert_eq!(ids(&store, &["U1"], SortKey::Amount, false).await, order(&["SA", "SB"]));
@@ -801,4 +832,88 @@ async fn a_cursor_from_another_build_is_refused_as_a_conflict() {
     req.after = Some(r#"[0,"2026-12-01","ap/A1"]"#.into());
     let err = queue::page(&store, &req).await.unwrap_err();
     assert!(matches!(err, store::StoreError::Conflict(_)), "{err}");
+}
+
+#[tokio::test]
+async fn a_search_that_may_match_numbers_reads_the_numbers_the_trigram_index_finds() {
+    let (_dir, store) = open().await;
+    put_suppliers(
+        &store,
+        &[supplier("S1", "Alpha", 1), supplier("S2", "Depot 0027 Supplies", 1)],
+    )
+    .await;
+    let inv = |id: &'static str, supplier: &'static str, number: &'static str| {
+        invoice(&Inv {
+            id,
+            entity: "DE01",
+            supplier,
+            number,
+            due: "2026-12-01",
+            minor: 10_000,
+            currency: "EUR",
+            version: 1,
+        })
+    };
+    put_invoices(
+        &store,
+        &[
+            inv("IA", "S1", "INV-0027"),
+            inv("IB", "S1", "INV-1027"),
+            inv("IC", "S1", "Q\"0027"),
+            inv("ID", "S2", "X-9"),
+        ],
+    )
+    .await;
+    put_steps(
+        &store,
+        &[
+            pending("SA", "IA"),
+            pending("SB", "IB"),
+            pending("SC", "IC"),
+            pending("SD", "ID"),
+        ],
+    )
+    .await;
+    let found = |search: &'static str| {
+        let store = &store;
+        async move {
+            let filter = QueueFilter {
+                search: Some(search.into()),
+                ..Default::default()
+            };
+            let (rows, total) = all_pages(store, request(&["U1"], filter, SortKey::InvoiceNumber, false, 2)).await;
+            assert_eq!(total as usize, rows.len(), "{search}");
+            rows.into_iter().map(|r| r.approval_id).collect::<Vec<_>>()
+        }
+    };
+    let order = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // Numbers and a supplier's name at once; a number with a quote.
+    assert_eq!(found("0027").await, order(&["SA", "SC", "SD"]));
+    assert_eq!(found("q\"00").await, order(&["SC"]));
+    assert_eq!(found("027").await, order(&["SA", "SB", "SC", "SD"]));
+
+    // The queue reads the numbers the index finds, not every step: a number taken out of the
+    // index is no longer found by a search of three characters or more (shorter ones read every
+    // step), though the step is still there.
+    sqlx::query("DELETE FROM invoice_numbers WHERE number = 'INV-0027'")
+        .execute(store.writer())
+        .await
+        .unwrap();
+    assert_eq!(found("0027").await, order(&["SC", "SD"]));
+    assert_eq!(found("27").await, order(&["SA", "SB", "SC", "SD"]));
+    assert!(ids(&store, &["U1"], SortKey::InvoiceNumber, false)
+        .await
+        .contains(&"SA".to_string()));
+
+    // The bulk rebuild adds the numbers of the keys it writes, the keys' trigger those of each
+    // key inserted after.
+    let mut tx = store.begin().await.unwrap();
+    queue::suspend(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(found("0027").await, order(&["SA", "SC", "SD"]), "suspended");
+    assert!(queue::rebuild_if_suspended(&store).await.unwrap());
+    assert_eq!(found("0027").await, order(&["SA", "SC", "SD"]), "rebuilt");
+    put_invoices(&store, &[inv("IE", "S1", "NEW-0027")]).await;
+    put_steps(&store, &[pending("SE", "IE")]).await;
+    assert_eq!(found("0027").await, order(&["SA", "SE", "SC", "SD"]));
 }
