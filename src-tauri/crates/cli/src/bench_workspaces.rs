@@ -156,7 +156,11 @@ async fn screens(store: &Store, now: chrono::DateTime<chrono::Utc>) -> Result<()
         queue: Some("ap_clerk".into()),
         ..Default::default()
     };
-    let entity = store::entities::list(store).await?.into_iter().next().context("no entities")?;
+    let entity = store::entities::list(store)
+        .await?
+        .into_iter()
+        .next()
+        .context("no entities")?;
     filters.extend([
         Filter {
             entity: Some(entity.code),

@@ -282,7 +282,9 @@ async fn a_search_selects_the_same_rows_from_the_trigram_index_or_the_sort_walk(
         })
         .collect();
     let changes = plan(&[], derived.clone(), |_| true);
-    store::exceptions::apply(&store, &changes, &policy, now()).await.unwrap();
+    store::exceptions::apply(&store, &changes, &policy, now())
+        .await
+        .unwrap();
 
     let first = |filter: Filter| {
         let store = store.clone();
