@@ -245,6 +245,12 @@ fn scan<W: Ord>(
     }
 }
 
+/// Whether `rules` compare invoices that share only their rounded amount (block 3 of [`find`]):
+/// such a pair scores at most 65, so a higher `min_score` never reports one.
+pub fn blocks_by_amount(rules: &DuplicateRules) -> bool {
+    rules.min_score <= ONE_EDIT + IN_WINDOW + SAME_DATE + SAME_AMOUNT
+}
+
 /// Suspected duplicate pairs, by score descending then keys.
 ///
 /// Blocks (each compared only within itself, pairs deduplicated):
@@ -289,7 +295,7 @@ pub fn find(candidates: &[Candidate], rules: &DuplicateRules) -> Vec<Suspect> {
             .map(|x| (!x.c.supplier.is_empty()).then_some((x.c.currency, x.c.supplier.as_str()))),
     );
     scan(&by_supplier, amount, amounts_close, &mut visit);
-    if rules.min_score <= ONE_EDIT + IN_WINDOW + SAME_DATE + SAME_AMOUNT {
+    if blocks_by_amount(rules) {
         let needs_date = rules.min_score > ONE_EDIT + SAME_AMOUNT;
         let by_amount = block_ids(p.iter().map(|x| Some((x.c.currency, x.rounded))));
         let dates_close = |i: usize, j: usize| !needs_date || days_apart(p[i].c, p[j].c) <= rules.date_window_days;

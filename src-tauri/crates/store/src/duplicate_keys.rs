@@ -97,8 +97,9 @@ pub async fn put(store: &Store, keys: &[DuplicateKey], removed: &[(String, Strin
 
 /// The posted invoices that share a block with one of `keys` (the same supplier or normalized
 /// number with an amount within half a percent, or the same rounded amount), with their
-/// connection. `keys` themselves are not: the caller has them already.
-pub async fn neighbours(store: &Store, keys: &[DuplicateKey]) -> Result<Vec<(String, Document)>> {
+/// connection. `keys` themselves are not: the caller has them already. The same-amount block
+/// only when `by_amount` (see `domain::duplicate::blocks_by_amount`): it is the largest.
+pub async fn neighbours(store: &Store, keys: &[DuplicateKey], by_amount: bool) -> Result<Vec<(String, Document)>> {
     let mut out = Vec::new();
     for chunk in keys.chunks(CHUNK) {
         let probes = json(chunk)?;
@@ -122,6 +123,7 @@ pub async fn neighbours(store: &Store, keys: &[DuplicateKey]) -> Result<Vec<(Str
                    UNION
                    SELECT d.connection_id, d.external_id FROM k JOIN duplicate_keys d
                        ON d.currency = k.c AND d.amount_minor = k.a
+                   WHERE ?2
                    EXCEPT
                    SELECT json_extract(value, '$.connection_id'), json_extract(value, '$.external_id')
                    FROM json_each(?1))
@@ -129,7 +131,8 @@ pub async fn neighbours(store: &Store, keys: &[DuplicateKey]) -> Result<Vec<(Str
                FROM hits h JOIN source_records s
                    ON s.connection_id = h.connection_id AND s.resource = 'posted_invoices'
                   AND s.external_id = h.external_id"#,
-            probes
+            probes,
+            by_amount
         )
         .fetch_all(store.reader())
         .await?;

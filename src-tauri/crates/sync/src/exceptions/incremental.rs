@@ -168,7 +168,8 @@ impl Engine {
                     _ => None,
                 })
                 .collect();
-            let neighbours = store::duplicate_keys::neighbours(db, &probes).await?;
+            let by_amount = domain::duplicate::blocks_by_amount(&policy.duplicates);
+            let neighbours = store::duplicate_keys::neighbours(db, &probes, by_amount).await?;
 
             let mut loaded = Loaded {
                 ap_connection: ap_connection(db).await?,
