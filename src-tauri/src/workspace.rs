@@ -123,6 +123,7 @@ impl Workspace {
                 domain::approval_policy::ApprovalPolicy::from_json,
             )?);
         engine.sync_all().await?;
+        engine.build_approval_keys().await?;
         sync::reconcile::seed_demo(&store, seed, Utc::now())
             .await
             .map_err(|e| unavailable("the reconciliation demo data could not be seeded", &e))?;

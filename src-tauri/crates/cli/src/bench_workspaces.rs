@@ -109,6 +109,9 @@ pub async fn run(size: Size) -> Result<()> {
     let records: i64 = reports.iter().map(|r| r.outcome.records).sum();
     line("estate_sync_records", records as f64, "rec");
     line("estate_sync_s", t.elapsed().as_secs_f64(), "s");
+    let t = Instant::now();
+    engine.build_approval_keys().await?;
+    line("approval_keys_build_s", t.elapsed().as_secs_f64(), "s");
 
     let t = Instant::now();
     let full = engine.derive_exceptions(now).await?;

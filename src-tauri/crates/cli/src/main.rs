@@ -410,6 +410,9 @@ async fn sync_once(db: &std::path::Path) -> Result<()> {
             failed |= o.status() == "failed";
         }
     }
+    if engine.build_approval_keys().await? {
+        println!("approval queue keys built");
+    }
     if failed {
         bail!("a connection failed to sync");
     }

@@ -28,7 +28,7 @@ pub(crate) struct ApState {
     users: Table<User>,
     entities: Table<Entity>,
     suppliers: Table<Supplier>,
-    invoices: Table<Invoice>,
+    pub(crate) invoices: Table<Invoice>,
     approvals: Table<ApprovalStep>,
     idempotency: HashMap<String, crate::protocol::Stored>,
     pub(crate) decisions: Vec<DecisionRecord>,

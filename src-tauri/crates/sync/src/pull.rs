@@ -29,6 +29,27 @@ impl Engine {
         Ok(reports)
     }
 
+    /// Builds the approval queue's sort keys in bulk after a connection's first pull suspended
+    /// them (until then the queue reads the mirror's tables, with the same rows): a derived
+    /// index, like the exceptions, so it is its own step after the sync rather than part of it.
+    /// Returns whether it built them; a cheap check otherwise.
+    pub async fn build_approval_keys(&self) -> Result<bool, SyncError> {
+        let span = info_span!("build_approval_keys");
+        async move {
+            let started = Instant::now();
+            if !store::approval_queue::rebuild_if_suspended(&self.store).await? {
+                return Ok(false);
+            }
+            // The rebuild wrote gigabytes to the log on a large mirror: settle it now rather
+            // than in the next sync's first commit.
+            self.store.checkpoint().await?;
+            info!(ms = started.elapsed().as_millis() as u64, "approval queue keys built");
+            Ok(true)
+        }
+        .instrument(span)
+        .await
+    }
+
     /// Pulls the connections whose schedule is due: each every `sync_every_secs`, or every
     /// `default_every` when it has none.
     pub async fn sync_due(&self, default_every: Duration) -> Result<Vec<RunReport>, SyncError> {
@@ -123,7 +144,6 @@ impl Engine {
                     outcome.malformed
                 ));
             }
-            store::approval_queue::rebuild_if_suspended(&self.store).await?;
             store::entities::refresh_today(&self.store, Utc::now()).await?;
             sync_log::finish_run(&self.store, run_id, &outcome, Utc::now()).await?;
             let duration = started.elapsed();

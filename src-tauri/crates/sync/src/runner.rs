@@ -121,6 +121,9 @@ async fn sync(
                 on_change(Change::Failed(e.to_string()));
             }
         }
+        if let Err(e) = engine.build_approval_keys().await {
+            warn!(error = %e, "approval queue keys could not be built");
+        }
         let full_due = last_full.is_none_or(|(at, took)| at.elapsed() > Duration::from_secs(60).max(took * 5));
         if moved || full_due || last_derived.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
             last_derived = Some(std::time::Instant::now());
