@@ -59,9 +59,6 @@ struct Cursor(String, String, String);
 // are checked per row on the way. A shape over in-flight instructions spells out their partial
 // indexes' condition, so SQLite may use them.
 macro_rules! instructions_page {
-    ($db:expr, $where:literal, $($arg:expr),*) => {
-        instructions_page!(@from $db, "source_records", $where, $($arg),*)
-    };
     (@from $db:expr, $from:literal, $where:literal, $($arg:expr),*) => {
         sqlx::query!(
             r#"SELECT connection_id, external_id, json_extract(payload, '$.modified_at') AS "modified!: String", payload
@@ -100,95 +97,39 @@ pub async fn page(store: &Store, q: &Query) -> Result<Page> {
     let search = crate::approval_queue::like_pattern(&q.search);
     let db = store.reader();
     let before = &q.created_before;
+    // Every shape binds the same arguments after its own first one (?1).
+    macro_rules! shape {
+        ($where:literal, $first:expr $(, $extra:expr)?) => {
+            shape!(@from "source_records", $where, $first $(, $extra)?)
+        };
+        (@from $from:literal, $where:literal, $first:expr $(, $extra:expr)?) => {
+            instructions_page!(@from db, $from, $where, $first, at, conn, id, in_flight, before, search, limit $(, $extra)?)
+        };
+    }
     let rows = match (&q.run_id, &status) {
-        (Some(run), Some(status)) => instructions_page!(
-            db,
+        (Some(run), Some(status)) => shape!(
             "json_extract(payload, '$.run_id') = ?1 AND json_extract(payload, '$.status') = ?9",
             run,
-            at,
-            conn,
-            id,
-            in_flight,
-            before,
-            search,
-            limit,
             status
         ),
-        (Some(run), None) if in_flight => instructions_page!(
-            db,
+        (Some(run), None) if in_flight => shape!(
             "json_extract(payload, '$.run_id') = ?1 AND json_extract(payload, '$.status') NOT IN ('ACSC', 'RJCT')",
-            run,
-            at,
-            conn,
-            id,
-            in_flight,
-            before,
-            search,
-            limit
+            run
         ),
-        (Some(run), None) => instructions_page!(
-            db,
-            "json_extract(payload, '$.run_id') = ?1",
-            run,
-            at,
-            conn,
-            id,
-            in_flight,
-            before,
-            search,
-            limit
-        ),
-        (None, Some(status)) => instructions_page!(
-            db,
-            "json_extract(payload, '$.status') = ?1",
-            status,
-            at,
-            conn,
-            id,
-            in_flight,
-            before,
-            search,
-            limit
-        ),
+        (Some(run), None) => shape!("json_extract(payload, '$.run_id') = ?1", run),
+        (None, Some(status)) => shape!("json_extract(payload, '$.status') = ?1", status),
         // Not confirmed within the SLA: few, whatever their age, so their range comes first.
-        (None, None) if before.is_some() => instructions_page!(
-            @from db,
-            "source_records INDEXED BY source_records_instructions_in_flight_created",
+        (None, None) if before.is_some() => shape!(
+            @from "source_records INDEXED BY source_records_instructions_in_flight_created",
             "?1 IS NULL AND json_extract(payload, '$.status') NOT IN ('ACSC', 'RJCT')
              AND COALESCE(json_extract(payload, '$.history[0].at'), json_extract(payload, '$.modified_at')) < ?6",
-            None::<String>,
-            at,
-            conn,
-            id,
-            in_flight,
-            before,
-            search,
-            limit
+            None::<String>
         ),
-        (None, None) if in_flight => instructions_page!(
-            db,
+        (None, None) if in_flight => shape!(
             "?1 IS NULL AND json_extract(payload, '$.status') NOT IN ('ACSC', 'RJCT')",
-            None::<String>,
-            at,
-            conn,
-            id,
-            in_flight,
-            before,
-            search,
-            limit
+            None::<String>
         ),
-        (None, None) => instructions_page!(
-            db,
-            "?1 IS NULL",
-            None::<String>,
-            at,
-            conn,
-            id,
-            in_flight,
-            before,
-            search,
-            limit
-        ),
+        (None, None) => shape!("?1 IS NULL", None::<String>),
     };
     let next = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|(c, i, m, _)| Cursor(m.clone(), c.clone(), i.clone())))
