@@ -603,50 +603,46 @@ async fn total(
     now: &str,
     matched: Option<&str>,
 ) -> Result<(i64, bool)> {
-    if let Some(fts) = matched {
-        let n = sqlx::query_scalar!(
-            r#"WITH matches(r) AS MATERIALIZED (SELECT rowid FROM exception_text WHERE exception_text MATCH ?8)
-               SELECT COUNT(*) AS "n!: i64" FROM matches CROSS JOIN exceptions ON exceptions.rowid = matches.r
-               WHERE status = ?1 AND (?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3)
-                 AND (?4 IS NULL OR entity = ?4)
-                 AND (summary LIKE ?5 ESCAPE '\' OR invoice_ref LIKE ?5 ESCAPE '\'
-                      OR supplier_ref LIKE ?5 ESCAPE '\')
-                 AND (NOT ?6 OR sla_due < ?7)"#,
-            status,
-            f.queue,
-            f.kind,
-            f.entity,
-            search,
-            f.breached_only,
-            now,
-            fts
-        )
-        .fetch_one(store.reader())
-        .await?;
-        return Ok((n, false));
-    }
-    if search.is_some() {
-        let cap = SEARCH_COUNT_CAP + 1;
-        let n = sqlx::query_scalar!(
-            r#"SELECT COUNT(*) AS "n!: i64" FROM (
-                   SELECT 1 FROM exceptions
+    // How many rows a search selects, read from `$from` (?8 is its extra argument).
+    macro_rules! searched {
+        ($with:literal, $from:literal, $tail:literal, $extra:expr) => {
+            sqlx::query_scalar!(
+                $with
+                    + r#"SELECT COUNT(*) AS "n!: i64" FROM ("#
+                    + $from
+                    + r#"
                    WHERE status = ?1 AND (?2 IS NULL OR queue = ?2) AND (?3 IS NULL OR kind = ?3)
                      AND (?4 IS NULL OR entity = ?4)
                      AND (summary LIKE ?5 ESCAPE '\' OR invoice_ref LIKE ?5 ESCAPE '\'
                           OR supplier_ref LIKE ?5 ESCAPE '\')
-                     AND (NOT ?6 OR sla_due < ?7)
-                   LIMIT ?8)"#,
-            status,
-            f.queue,
-            f.kind,
-            f.entity,
-            search,
-            f.breached_only,
-            now,
-            cap
-        )
-        .fetch_one(store.reader())
-        .await?;
+                     AND (NOT ?6 OR sla_due < ?7) "#
+                    + $tail
+                    + ")",
+                status,
+                f.queue,
+                f.kind,
+                f.entity,
+                search,
+                f.breached_only,
+                now,
+                $extra
+            )
+            .fetch_one(store.reader())
+            .await?
+        };
+    }
+    if let Some(fts) = matched {
+        let n = searched!(
+            "WITH matches(r) AS MATERIALIZED (SELECT rowid FROM exception_text WHERE exception_text MATCH ?8) ",
+            "SELECT 1 FROM matches CROSS JOIN exceptions ON exceptions.rowid = matches.r",
+            "",
+            fts
+        );
+        return Ok((n, false));
+    }
+    if search.is_some() {
+        let cap = SEARCH_COUNT_CAP + 1;
+        let n = searched!("", "SELECT 1 FROM exceptions", "LIMIT ?8", cap);
         return Ok((n.min(SEARCH_COUNT_CAP), n > SEARCH_COUNT_CAP));
     }
     let kept = sqlx::query_scalar!(
