@@ -1,6 +1,7 @@
 use domain::{Approval, ApprovalStatus, Provenance};
 use sqlx::SqliteConnection;
 
+use crate::approval_queue::Upkeep;
 use crate::{format_ts, parse_ts, raw, Result, Store, StoreError};
 
 /// An approval step as mirrored, with the entity it belongs to and the business-day ordinal of
@@ -13,7 +14,8 @@ pub struct ApprovalRecord {
 }
 
 /// Inserts or updates a batch of approval steps, skipping every step whose stored version is the
-/// same or newer. Returns how many changed. Runs on the bulk path (`raw`).
+/// same or newer. Returns how many changed. Runs on the bulk path (`raw`); the approval queue's
+/// keys of the changed steps follow at the end of the batch.
 pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[ApprovalRecord]) -> Result<u64> {
     if batch.is_empty() {
         return Ok(0);
@@ -34,11 +36,12 @@ pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[ApprovalRecord]) -
                  fetched_at = excluded.fetched_at
              WHERE excluded.source_version > approvals.source_version",
         )?;
+        let upkeep = Upkeep::begin(conn)?;
         let mut changed = 0;
         for rec in batch {
             let a = &rec.approval;
             let p = &a.provenance;
-            changed += upsert.execute(rusqlite::params![
+            let n = upsert.execute(rusqlite::params![
                 p.connection_id,
                 p.external_id,
                 a.invoice_external_id,
@@ -56,7 +59,17 @@ pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[ApprovalRecord]) -
                 p.source_version,
                 format_ts(p.source_updated_at),
                 format_ts(p.fetched_at),
-            ])? as u64;
+            ])?;
+            if n == 0 {
+                continue;
+            }
+            changed += 1;
+            if let Some(upkeep) = &upkeep {
+                upkeep.step(&p.connection_id, &p.external_id)?;
+            }
+        }
+        if let Some(upkeep) = upkeep {
+            upkeep.apply()?;
         }
         Ok(changed)
     })

@@ -4,11 +4,13 @@ use domain::{Currency, Invoice, InvoiceLine, InvoiceStatus, Money, Provenance};
 use rust_decimal::Decimal;
 use sqlx::SqliteConnection;
 
+use crate::approval_queue::Upkeep;
 use crate::{format_ts, parse_ts, raw, Result, Store, StoreError};
 
 /// Inserts or updates a batch of invoices with their lines, skipping every invoice whose stored
 /// version is the same or newer; a changed invoice's lines are replaced. Returns how many
-/// invoices changed. Runs on the bulk path (`raw`): prepared statements, one row at a time.
+/// invoices changed. Runs on the bulk path (`raw`): prepared statements, one row at a time; the
+/// approval queue's keys of the changed invoices' steps follow at the end of the batch.
 pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[Invoice]) -> Result<u64> {
     if batch.is_empty() {
         return Ok(0);
@@ -48,6 +50,7 @@ pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[Invoice]) -> Resul
                  unit_price, amount_minor, gl_account, cost_center)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
+        let upkeep = Upkeep::begin(conn)?;
         let mut changed = 0;
         for (inv, (total, line_minors)) in batch.iter().zip(&minors) {
             let p = &inv.provenance;
@@ -73,6 +76,9 @@ pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[Invoice]) -> Resul
                 continue;
             }
             changed += 1;
+            if let Some(upkeep) = &upkeep {
+                upkeep.invoice(&p.connection_id, &p.external_id)?;
+            }
             delete_lines.execute(rusqlite::params![p.connection_id, p.external_id])?;
             for (l, amount) in inv.lines.iter().zip(line_minors) {
                 insert_line.execute(rusqlite::params![
@@ -87,6 +93,9 @@ pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[Invoice]) -> Resul
                     l.cost_center,
                 ])?;
             }
+        }
+        if let Some(upkeep) = upkeep {
+            upkeep.apply()?;
         }
         Ok(changed)
     })

@@ -18,7 +18,8 @@ struct Row<'a> {
 }
 
 /// Inserts or updates a batch of suppliers in one statement, skipping every supplier whose stored
-/// version is the same or newer. Returns how many changed.
+/// version is the same or newer, and renames them in the approval queue's keys. Returns how many
+/// changed.
 pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[Supplier]) -> Result<u64> {
     if batch.is_empty() {
         return Ok(0);
@@ -51,7 +52,20 @@ pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[Supplier]) -> Resu
          WHERE excluded.source_version > suppliers.source_version",
         json
     )
-    .execute(tx)
+    .execute(&mut *tx)
+    .await?;
+    // A supplier's name is the supplier sort key of its invoices' pending steps (unless a first
+    // pull has the keys suspended). The stored name, whichever version won.
+    sqlx::query!(
+        "UPDATE approval_queue_keys AS k INDEXED BY approval_queue_by_supplier SET supplier_key = lower(s.name)
+         FROM json_each(?1) j
+         JOIN suppliers s ON s.connection_id = j.value ->> 'c' AND s.external_id = j.value ->> 'id'
+         WHERE k.connection_id = s.connection_id AND k.supplier_external_id = s.external_id
+           AND k.supplier_key IS NOT lower(s.name)
+           AND (SELECT built FROM approval_queue_state WHERE id = 1) = 1",
+        json
+    )
+    .execute(&mut *tx)
     .await?;
     Ok(done.rows_affected())
 }

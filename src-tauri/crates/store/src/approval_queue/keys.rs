@@ -1,6 +1,7 @@
 //! The kept sort keys and counts behind the queue (`approval_queue_keys`, `approval_queue_counts`,
-//! `invoice_number_pairs`, `invoice_numbers`): triggers keep them in step with each write (see their migration); a
-//! connection's first pull suspends them instead and they are rebuilt in bulk at the end.
+//! `invoice_number_pairs`, `invoice_numbers`). The mirror's writes keep them in step once per
+//! batch (`Upkeep`); a connection's first pull suspends them instead and they are rebuilt in bulk
+//! after it (building six indexes by sorting once costs far less than keeping them row by row).
 
 use sqlx::SqliteConnection;
 
@@ -132,4 +133,183 @@ pub async fn rebuild_if_suspended(store: &Store) -> Result<bool> {
     tx.commit().await?;
     tracing::info!(ms = started.elapsed().as_millis() as u64, "approval queue keys rebuilt");
     Ok(true)
+}
+
+/// A batch's upkeep of the keys: the writes name the steps they may have moved (`step`,
+/// `invoice`), then `apply` brings those steps' keys, counts, number pairs and numbers in line
+/// with the mirror's tables, set-wise. Runs on the bulk path's connection, in the batch's
+/// transaction.
+pub(crate) struct Upkeep<'c> {
+    conn: &'c rusqlite::Connection,
+}
+
+// The key of a step, as the mirror's tables say it should be.
+const WANTED: &str = "
+    SELECT a.connection_id, a.external_id, a.approver_id, a.entity_code, a.assigned_ordinal,
+           a.invoice_external_id, i.supplier_external_id, i.number, i.due_date, i.currency, i.total_minor,
+           lower(COALESCE(s.name, ''))
+    FROM temp.queue_steps q
+    CROSS JOIN approvals a ON a.connection_id = q.connection_id AND a.external_id = q.external_id
+    CROSS JOIN invoices i ON i.connection_id = a.connection_id AND i.external_id = a.invoice_external_id
+    LEFT JOIN suppliers s ON s.connection_id = i.connection_id AND s.external_id = i.supplier_external_id
+    WHERE a.status = 'pending'";
+
+// What the counts are kept by: a step whose key differs in any of these leaves its group and joins another.
+const COUNTED_DIFFER: &str = "(w.approver_id IS NOT k.approver_id OR w.entity_code IS NOT k.entity_code
+    OR w.currency IS NOT k.currency OR w.assigned_ordinal IS NOT k.assigned_ordinal
+    OR w.total_minor IS NOT k.total_minor)";
+
+// The key's columns besides its primary key, each updated on its own so that a step whose due
+// date moved rewrites only the indexes holding the due date.
+const COLUMNS: [&str; 10] = [
+    "approver_id",
+    "entity_code",
+    "assigned_ordinal",
+    "invoice_external_id",
+    "supplier_external_id",
+    "number",
+    "due_date",
+    "currency",
+    "total_minor",
+    "supplier_key",
+];
+
+impl<'c> Upkeep<'c> {
+    /// The upkeep of a batch, or none while the keys are suspended (a first pull is under way).
+    pub(crate) fn begin(conn: &'c rusqlite::Connection) -> rusqlite::Result<Option<Self>> {
+        let built: i64 = conn
+            .prepare_cached("SELECT built FROM approval_queue_state WHERE id = 1")?
+            .query_row([], |r| r.get(0))?;
+        if built == 0 {
+            return Ok(None);
+        }
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS queue_steps (
+                 connection_id TEXT NOT NULL, external_id TEXT NOT NULL, PRIMARY KEY (connection_id, external_id)
+             ) WITHOUT ROWID;
+             CREATE TEMP TABLE IF NOT EXISTS queue_wanted (
+                 connection_id TEXT NOT NULL, external_id TEXT NOT NULL, approver_id TEXT NOT NULL,
+                 entity_code TEXT NOT NULL, assigned_ordinal INTEGER NOT NULL, invoice_external_id TEXT NOT NULL,
+                 supplier_external_id TEXT NOT NULL, number TEXT NOT NULL, due_date TEXT NOT NULL,
+                 currency TEXT NOT NULL, total_minor INTEGER NOT NULL, supplier_key TEXT NOT NULL,
+                 PRIMARY KEY (connection_id, external_id)
+             ) WITHOUT ROWID;
+             CREATE TEMP TABLE IF NOT EXISTS queue_moves (
+                 approver_id TEXT NOT NULL, connection_id TEXT NOT NULL, entity_code TEXT NOT NULL,
+                 currency TEXT NOT NULL, assigned_ordinal INTEGER NOT NULL, n INTEGER NOT NULL,
+                 amount_minor INTEGER NOT NULL
+             );
+             CREATE TEMP TABLE IF NOT EXISTS queue_numbers (number TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+             DELETE FROM temp.queue_steps;",
+        )?;
+        Ok(Some(Upkeep { conn }))
+    }
+
+    /// An approval step that was written.
+    pub(crate) fn step(&self, connection_id: &str, external_id: &str) -> rusqlite::Result<()> {
+        self.conn
+            .prepare_cached("INSERT OR IGNORE INTO temp.queue_steps (connection_id, external_id) VALUES (?1, ?2)")?
+            .execute([connection_id, external_id])?;
+        Ok(())
+    }
+
+    /// An invoice that was written: its steps. (The index is named: without statistics SQLite
+    /// would walk every step of the connection.)
+    pub(crate) fn invoice(&self, connection_id: &str, external_id: &str) -> rusqlite::Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO temp.queue_steps (connection_id, external_id)
+                 SELECT connection_id, external_id FROM approvals INDEXED BY approvals_by_invoice
+                 WHERE connection_id = ?1 AND invoice_external_id = ?2",
+            )?
+            .execute([connection_id, external_id])?;
+        Ok(())
+    }
+
+    /// Brings the named steps' keys in line with the mirror: what the counts lose and gain, new
+    /// numbers and their pairs (both only ever added), then the keys deleted, moved column by
+    /// column, and inserted.
+    pub(crate) fn apply(self) -> rusqlite::Result<()> {
+        let conn = self.conn;
+        let run = |sql: &str| conn.prepare_cached(sql)?.execute([]);
+        run("DELETE FROM temp.queue_wanted")?;
+        run(&format!("INSERT INTO temp.queue_wanted {WANTED}"))?;
+
+        run("DELETE FROM temp.queue_moves")?;
+        run(&format!(
+            "INSERT INTO temp.queue_moves (approver_id, connection_id, entity_code, currency, assigned_ordinal, n,
+                 amount_minor)
+             SELECT k.approver_id, k.connection_id, k.entity_code, k.currency, k.assigned_ordinal, -1, -k.total_minor
+             FROM temp.queue_steps q
+             CROSS JOIN approval_queue_keys k ON k.connection_id = q.connection_id AND k.external_id = q.external_id
+             LEFT JOIN temp.queue_wanted w ON w.connection_id = k.connection_id AND w.external_id = k.external_id
+             WHERE w.external_id IS NULL OR {COUNTED_DIFFER}
+             UNION ALL
+             SELECT w.approver_id, w.connection_id, w.entity_code, w.currency, w.assigned_ordinal, 1, w.total_minor
+             FROM temp.queue_wanted w
+             LEFT JOIN approval_queue_keys k ON k.connection_id = w.connection_id AND k.external_id = w.external_id
+             WHERE k.external_id IS NULL OR {COUNTED_DIFFER}"
+        ))?;
+        run(
+            "INSERT INTO approval_queue_counts (approver_id, connection_id, entity_code, currency, assigned_ordinal, n,
+                 amount_minor)
+             SELECT approver_id, connection_id, entity_code, currency, assigned_ordinal, SUM(n), SUM(amount_minor)
+             FROM temp.queue_moves GROUP BY 1, 2, 3, 4, 5
+             ON CONFLICT (approver_id, connection_id, entity_code, currency, assigned_ordinal)
+             DO UPDATE SET n = n + excluded.n, amount_minor = amount_minor + excluded.amount_minor",
+        )?;
+        run("DELETE FROM approval_queue_counts
+             WHERE n = 0 AND (approver_id, connection_id, entity_code, currency, assigned_ordinal) IN (
+                 SELECT approver_id, connection_id, entity_code, currency, assigned_ordinal FROM temp.queue_moves)")?;
+
+        run("DELETE FROM temp.queue_numbers")?;
+        run("INSERT OR IGNORE INTO temp.queue_numbers (number)
+             SELECT w.number FROM temp.queue_wanted w
+             LEFT JOIN approval_queue_keys k ON k.connection_id = w.connection_id AND k.external_id = w.external_id
+             WHERE k.number IS NOT w.number")?;
+        run(
+            "INSERT INTO invoice_numbers (number) SELECT number FROM temp.queue_numbers WHERE true
+             ON CONFLICT (number) DO NOTHING",
+        )?;
+        run("INSERT INTO invoice_number_pairs (pair)
+             SELECT pair FROM (
+                 SELECT lower(substr(n.number, p.i, 2)) AS pair
+                 FROM temp.queue_numbers n JOIN invoice_number_positions p ON p.i < length(n.number)
+                 UNION
+                 SELECT '*' FROM temp.queue_numbers
+                 WHERE length(number) > (SELECT MAX(i) FROM invoice_number_positions))
+             WHERE true
+             ON CONFLICT (pair) DO NOTHING")?;
+
+        run("DELETE FROM approval_queue_keys WHERE (connection_id, external_id) IN (
+                 SELECT q.connection_id, q.external_id FROM temp.queue_steps q
+                 WHERE NOT EXISTS (SELECT 1 FROM temp.queue_wanted w
+                                   WHERE w.connection_id = q.connection_id AND w.external_id = q.external_id))")?;
+        for column in COLUMNS {
+            // (Not UPDATE … FROM: SQLite would rather walk the keys than the few wanted rows.)
+            run(&format!(
+                "UPDATE approval_queue_keys SET {column} = (
+                     SELECT w.{column} FROM temp.queue_wanted w
+                     WHERE w.connection_id = approval_queue_keys.connection_id
+                       AND w.external_id = approval_queue_keys.external_id)
+                 WHERE (connection_id, external_id) IN (
+                     SELECT w.connection_id, w.external_id FROM temp.queue_wanted w
+                     CROSS JOIN approval_queue_keys k ON k.connection_id = w.connection_id
+                       AND k.external_id = w.external_id
+                     WHERE k.{column} IS NOT w.{column})"
+            ))?;
+        }
+        run(
+            "INSERT INTO approval_queue_keys (connection_id, external_id, approver_id, entity_code, assigned_ordinal,
+                 invoice_external_id, supplier_external_id, number, due_date, currency, total_minor, supplier_key)
+             SELECT w.connection_id, w.external_id, w.approver_id, w.entity_code, w.assigned_ordinal,
+                    w.invoice_external_id, w.supplier_external_id, w.number, w.due_date, w.currency, w.total_minor,
+                    w.supplier_key
+             FROM temp.queue_wanted w
+             WHERE NOT EXISTS (SELECT 1 FROM approval_queue_keys k
+                               WHERE k.connection_id = w.connection_id AND k.external_id = w.external_id)",
+        )?;
+        run("DELETE FROM temp.queue_steps")?;
+        Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 //! maintained in Rust from `domain::BusinessCalendar`, so SQL only subtracts integers.
 //!
 //! A page walks `approval_queue_keys` (the pending steps with their invoice's and supplier's sort
-//! keys, kept by triggers; see its migration) in the order asked for, one index walk per approver
+//! keys, kept by the mirror's writes; see `keys`) in the order asked for, one index walk per approver
 //! and entity that stops after a page, merges the walks (with the few decided steps whose last
 //! action was refused) and only then reads what the screen shows of the page's rows. Within an
 //! entity a step's age only depends on its assigned ordinal, so every sort, age included, is an
@@ -75,6 +75,7 @@ mod search;
 mod summary;
 mod walk;
 
+pub(crate) use keys::Upkeep;
 pub use keys::{rebuild_if_suspended, suspend, suspend_for_first_pull};
 pub use page::page;
 pub use summary::{aging_summary, BucketCell, EntityAging};
