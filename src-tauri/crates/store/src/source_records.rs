@@ -7,37 +7,42 @@ use domain::checksum::TableChecksum;
 use domain::Document;
 use sqlx::SqliteConnection;
 
-use crate::{format_ts, Result, Store, StoreError};
+use crate::{format_ts, raw, Result, Store, StoreError};
 
-/// Writes documents inside the caller's transaction; returns how many changed the mirror.
+/// Writes documents inside the caller's transaction; returns how many changed the mirror. Runs on
+/// the bulk path (`raw`): a sync writes millions of these.
 pub async fn upsert_batch(
     tx: &mut SqliteConnection,
     connection_id: &str,
     docs: &[&Document],
     now: DateTime<Utc>,
 ) -> Result<u64> {
+    if docs.is_empty() {
+        return Ok(0);
+    }
     let now = format_ts(now);
-    let mut changed = 0;
-    for d in docs {
-        let (resource, id, version, payload) = (d.resource(), d.id(), d.version(), d.to_json());
-        changed += sqlx::query!(
+    raw::with_connection(tx, |conn| {
+        let mut upsert = conn.prepare_cached(
             "INSERT INTO source_records (connection_id, resource, external_id, version, payload, synced_at)
-             VALUES (?, ?, ?, ?, ?, ?)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (connection_id, resource, external_id) DO UPDATE SET
                  version = excluded.version, payload = excluded.payload, synced_at = excluded.synced_at
              WHERE excluded.version > source_records.version",
-            connection_id,
-            resource,
-            id,
-            version,
-            payload,
-            now
-        )
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    }
-    Ok(changed)
+        )?;
+        let mut changed = 0;
+        for d in docs {
+            changed += upsert.execute(rusqlite::params![
+                connection_id,
+                d.resource(),
+                d.id(),
+                d.version(),
+                d.to_json(),
+                now
+            ])? as u64;
+        }
+        Ok(changed)
+    })
+    .await
 }
 
 /// A stored record of `resource`; a payload that no longer parses is reported as corrupt.
