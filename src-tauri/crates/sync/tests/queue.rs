@@ -194,3 +194,43 @@ async fn every_sort_and_filter_pages_through_exactly_the_pending_steps() {
     let summed: i64 = summary.iter().flat_map(|e| e.cells.iter().map(|c| c.count)).sum();
     assert_eq!(summed as usize, everything.len());
 }
+
+/// The runner builds the keys a first pull suspended, in the cycle of that pull: the queue does
+/// not read the mirror's tables any longer than one sync.
+#[tokio::test]
+async fn the_runner_builds_the_keys_after_a_first_pull() {
+    use sqlx::Row;
+    let w = world(32).await;
+    let (_webhooks, notices) = tokio::sync::mpsc::channel(1);
+    let runner = tokio::spawn(sync::runner::run(
+        w.engine.clone(),
+        std::time::Duration::from_secs(3600),
+        std::sync::Arc::new(tokio::sync::Notify::new()),
+        notices,
+        |_| {},
+    ));
+    let started = std::time::Instant::now();
+    loop {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the runner left the keys suspended"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let row = sqlx::query(
+            "SELECT (SELECT built FROM approval_queue_state) AS built,
+                    (SELECT COUNT(*) FROM approval_queue_keys) AS keys,
+                    (SELECT COUNT(*) FROM approvals a JOIN invoices i
+                       ON i.connection_id = a.connection_id AND i.external_id = a.invoice_external_id
+                     WHERE a.status = 'pending') AS pending",
+        )
+        .fetch_one(w.store.reader())
+        .await
+        .unwrap();
+        let (built, keys, pending): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+        if built == 1 && pending > 0 {
+            assert_eq!(keys, pending, "every pending step has its key");
+            break;
+        }
+    }
+    runner.abort();
+}

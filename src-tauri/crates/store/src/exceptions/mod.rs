@@ -2,13 +2,16 @@
 //! behind the Exceptions screen (filters, sorts, keyset pages, one exception with its history).
 
 use chrono::{DateTime, Utc};
-use domain::exception::{Change, Evidence, ExceptionPolicy, Kind, Raised, Severity, Status, Stored, Subject};
+use domain::exception::{Evidence, Kind, Severity, Status, Stored, Subject};
 use domain::{Currency, Money};
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
 use crate::approval_queue::like_pattern;
+
+mod apply;
 use crate::{format_ts, Result, Store, StoreError};
+pub use apply::apply;
 
 /// Every stored exception's id, status and fingerprint: what the diff compares against.
 pub async fn stored(store: &Store) -> Result<Vec<Stored>> {
@@ -37,106 +40,6 @@ pub struct Applied {
 /// The sort key of an amount: minor units, 0 without one (the figure itself is `amount`).
 fn minor(m: &Option<Money>) -> i64 {
     m.as_ref().and_then(|m| m.round().to_minor().ok()).unwrap_or(0)
-}
-
-/// Applies a derivation's changes in one transaction, each with its history line.
-pub async fn apply(store: &Store, changes: &[Change], policy: &ExceptionPolicy, now: DateTime<Utc>) -> Result<Applied> {
-    let mut tx = store.begin().await?;
-    let at = format_ts(now);
-    let mut n = Applied::default();
-    // `exception_counts` follows the rows by trigger.
-    for c in changes {
-        match c {
-            Change::Raise(r) | Change::Reopen(r) | Change::Update(r) => {
-                let (event, detail) = match c {
-                    Change::Raise(_) => ("raised", r.summary.clone()),
-                    Change::Reopen(_) => ("reopened", format!("back at the source: {}", r.summary)),
-                    _ => ("updated", r.summary.clone()),
-                };
-                upsert(&mut tx, r, policy, &at).await?;
-                event_in(&mut tx, &r.id, event, None, &detail, &at).await?;
-                if matches!(c, Change::Update(_)) {
-                    n.updated += 1;
-                } else {
-                    n.raised += 1;
-                }
-            }
-            Change::Resolve(id) => {
-                sqlx::query!(
-                    "UPDATE exceptions SET status = 'resolved', resolved_at = ?2, updated_at = ?2, pending_action = NULL
-                     WHERE id = ?1",
-                    id,
-                    at
-                )
-                .execute(&mut *tx)
-                .await?;
-                event_in(
-                    &mut tx,
-                    id,
-                    "resolved",
-                    None,
-                    "the condition cleared at the source",
-                    &at,
-                )
-                .await?;
-                n.resolved += 1;
-            }
-        }
-    }
-    tx.commit().await?;
-    Ok(n)
-}
-
-async fn upsert(tx: &mut SqliteConnection, r: &Raised, policy: &ExceptionPolicy, at: &str) -> Result<()> {
-    let kind = r.kind.as_str();
-    let queue = r.kind.queue().as_str();
-    let severity = r.severity.rank();
-    let amount = r.amount.as_ref().map(|m| m.amount_string());
-    let currency = r.amount.as_ref().map(|m| m.currency().to_string());
-    let amount_minor = minor(&r.amount);
-    let since = format_ts(r.since);
-    let sla_due = format_ts(r.sla_due(policy));
-    let evidence = serde_json::to_string(&r.evidence).map_err(|e| StoreError::corrupt("exceptions", "evidence", e))?;
-    let subject = r
-        .subject
-        .as_ref()
-        .map(serde_json::to_string)
-        .transpose()
-        .map_err(|e| StoreError::corrupt("exceptions", "subject", e))?;
-    let fingerprint = r.fingerprint();
-    sqlx::query!(
-        "INSERT INTO exceptions (id, kind, queue, entity, severity, amount, currency, amount_minor, since, sla_due,
-                                 status, summary, evidence, invoice_ref, supplier_ref, subject, fingerprint,
-                                 raised_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'open', ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)
-         ON CONFLICT (id) DO UPDATE SET
-             severity = excluded.severity, amount = excluded.amount, currency = excluded.currency,
-             amount_minor = excluded.amount_minor, since = excluded.since, sla_due = excluded.sla_due,
-             status = CASE WHEN exceptions.status = 'overridden' THEN 'overridden' ELSE 'open' END,
-             summary = excluded.summary, evidence = excluded.evidence, subject = excluded.subject,
-             fingerprint = excluded.fingerprint, updated_at = excluded.updated_at, resolved_at = NULL",
-        r.id,
-        kind,
-        queue,
-        r.entity,
-        severity,
-        amount,
-        currency,
-        amount_minor,
-        since,
-        sla_due,
-        r.summary,
-        evidence,
-        r.invoice,
-        r.supplier,
-        subject,
-        fingerprint,
-        at
-    )
-    .execute(&mut *tx)
-    .await?;
-    let pairs: Vec<(&str, &str)> = r.anchors.iter().map(|a| (a.as_str(), r.id.as_str())).collect();
-    put_anchors(tx, &pairs).await
 }
 
 /// Records which mirror records each exception was derived from, as (anchor, exception id); an
