@@ -60,10 +60,13 @@ impl Engine {
             let db = &self.store;
             let policy = self.exception_policy.clone();
 
-            // What changed.
-            let changed = store::source_records::synced_since(db, since, &RECORD_RESOURCES).await?;
-            let ap_changed = store::invoices::headers_fetched_since(db, since).await?;
-            let steps_changed = store::approvals::fetched_since(db, since).await?;
+            // What changed. (Independent reads run side by side on the reader pool: a delta's
+            // reads are scattered over a large mirror, and each waits on its pages.)
+            let (changed, ap_changed, steps_changed) = tokio::try_join!(
+                store::source_records::synced_since(db, since, &RECORD_RESOURCES),
+                store::invoices::headers_fetched_since(db, since),
+                store::approvals::fetched_since(db, since),
+            )?;
 
             // The anchors to re-derive, and the keys that lead to more of them.
             let (mut posted, mut errors, mut instructions, mut masters) = (
@@ -98,19 +101,29 @@ impl Engine {
                 }
             }
             let ap_refs: Vec<String> = ap_changed.iter().map(|i| i.provenance.external_id.clone()).collect();
-            let orders = sorted(orders);
-            posted.add(store::source_records::linked(db, Link::PostedByOrder, &orders).await?);
-            posted.add(store::source_records::linked(db, Link::PostedByApInvoice, &ap_refs).await?);
-            errors.add(store::source_records::linked(db, Link::ErrorsByApInvoice, &ap_refs).await?);
+            let (orders, named_suppliers) = (sorted(orders), sorted(suppliers.clone()));
             // A master's or bank account's change shows on the supplier's payments and on its
             // hold state; an AP supplier's change on its masters.
-            let ap_suppliers = store::suppliers::changed_or_of(db, Some(since), &sorted(suppliers.clone())).await?;
+            let (by_order, by_ap_invoice, errors_by_ap_invoice, ap_suppliers, steps_of_invoices) = tokio::try_join!(
+                store::source_records::linked(db, Link::PostedByOrder, &orders),
+                store::source_records::linked(db, Link::PostedByApInvoice, &ap_refs),
+                store::source_records::linked(db, Link::ErrorsByApInvoice, &ap_refs),
+                store::suppliers::changed_or_of(db, Some(since), &named_suppliers),
+                store::approvals::of_invoices(db, &ap_refs),
+            )?;
+            posted.add(by_order);
+            posted.add(by_ap_invoice);
+            errors.add(errors_by_ap_invoice);
             suppliers.extend(ap_suppliers.iter().map(|s| s.provenance.external_id.clone()));
             let suppliers = sorted(suppliers);
-            instructions.add(store::source_records::linked(db, Link::InstructionsBySupplier, &suppliers).await?);
-            masters.add(store::source_records::by_ids(db, "supplier_masters", &suppliers).await?);
+            let (paid, mastered) = tokio::try_join!(
+                store::source_records::linked(db, Link::InstructionsBySupplier, &suppliers),
+                store::source_records::by_ids(db, "supplier_masters", &suppliers),
+            )?;
+            instructions.add(paid);
+            masters.add(mastered);
             let mut steps = steps_changed;
-            steps.extend(store::approvals::of_invoices(db, &ap_refs).await?);
+            steps.extend(steps_of_invoices);
 
             let mut affected: HashSet<String> = HashSet::new();
             for r in [&posted, &errors, &instructions, &masters] {
@@ -143,10 +156,6 @@ impl Engine {
             }
             invoice_refs.extend(steps.iter().map(|a| a.invoice_external_id.clone()));
             let (po_ids, payees) = (sorted(po_ids), sorted(payees));
-            context.add(store::source_records::by_ids(db, "purchase_orders", &po_ids).await?);
-            context.add(store::source_records::linked(db, Link::ReceiptsByOrder, &po_ids).await?);
-            context.add(store::source_records::by_ids(db, "supplier_masters", &payees).await?);
-            context.add(store::source_records::linked(db, Link::BankChangesBySupplier, &payees).await?);
 
             // Duplicates: keep the changed invoices' keys, then bring in every invoice that
             // shares a block with one of the affected ones.
@@ -159,7 +168,6 @@ impl Engine {
                     }
                 }
             }
-            store::duplicate_keys::put(db, &keys, &removed).await?;
             let probes: Vec<DuplicateKey> = posted
                 .docs
                 .iter()
@@ -169,11 +177,33 @@ impl Engine {
                 })
                 .collect();
             let by_amount = domain::duplicate::blocks_by_amount(&policy.duplicates);
-            let neighbours = store::duplicate_keys::neighbours(db, &probes, by_amount).await?;
+            let mut invoices = ap_changed;
+            let known: HashSet<String> = invoices.iter().map(|i| i.provenance.external_id.clone()).collect();
+            let missing: Vec<String> = sorted(invoice_refs)
+                .into_iter()
+                .filter(|r| !known.contains(r))
+                .collect();
+            // The keys are written beside the reads: the neighbours leave the probes (the changed
+            // invoices, whose keys these are) out.
+            let ap_connection = ap_connection(db).await?;
+            let (orders_of, receipts, payee_masters, bank_changes, (), neighbours, entities, more) = tokio::try_join!(
+                store::source_records::by_ids(db, "purchase_orders", &po_ids),
+                store::source_records::linked(db, Link::ReceiptsByOrder, &po_ids),
+                store::source_records::by_ids(db, "supplier_masters", &payees),
+                store::source_records::linked(db, Link::BankChangesBySupplier, &payees),
+                store::duplicate_keys::put(db, &keys, &removed),
+                store::duplicate_keys::neighbours(db, &probes, by_amount),
+                store::entities::list(db),
+                store::invoices::headers_of(db, &missing),
+            )?;
+            for found in [orders_of, receipts, payee_masters, bank_changes] {
+                context.add(found);
+            }
+            invoices.extend(more);
 
             let mut loaded = Loaded {
-                ap_connection: ap_connection(db).await?,
-                entities: store::entities::list(db).await?,
+                ap_connection,
+                entities,
                 suppliers: ap_suppliers,
                 ..Loaded::default()
             };
@@ -183,13 +213,6 @@ impl Engine {
                 all.add(r.docs);
             }
             loaded.docs = all.docs;
-            let mut invoices = ap_changed;
-            let known: HashSet<String> = invoices.iter().map(|i| i.provenance.external_id.clone()).collect();
-            let missing: Vec<String> = sorted(invoice_refs)
-                .into_iter()
-                .filter(|r| !known.contains(r))
-                .collect();
-            invoices.extend(store::invoices::headers_of(db, &missing).await?);
             loaded.invoices = invoices;
             loaded.approvals = steps;
 
