@@ -36,7 +36,7 @@ pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[ApprovalRecord]) -
                  fetched_at = excluded.fetched_at
              WHERE excluded.source_version > approvals.source_version",
         )?;
-        let upkeep = Upkeep::begin(conn)?;
+        let mut upkeep = Upkeep::begin(conn)?;
         let mut changed = 0;
         for rec in batch {
             let a = &rec.approval;
@@ -64,7 +64,7 @@ pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[ApprovalRecord]) -
                 continue;
             }
             changed += 1;
-            if let Some(upkeep) = &upkeep {
+            if let Some(upkeep) = &mut upkeep {
                 upkeep.step(&p.connection_id, &p.external_id)?;
             }
         }

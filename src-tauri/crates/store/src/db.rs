@@ -84,16 +84,6 @@ impl Store {
         Ok(self.writer.begin().await?)
     }
 
-    /// Copies the write-ahead log back into the database now. After a bulk write (a first pull's
-    /// rebuild, a full derivation) the log holds gigabytes; left alone, the next small commit
-    /// would pay for copying them (seconds, on a delta of a thousand records).
-    pub async fn checkpoint(&self) -> Result<()> {
-        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-            .execute(&self.writer)
-            .await?;
-        Ok(())
-    }
-
     pub fn writer(&self) -> &SqlitePool {
         &self.writer
     }

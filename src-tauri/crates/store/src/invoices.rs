@@ -50,7 +50,7 @@ pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[Invoice]) -> Resul
                  unit_price, amount_minor, gl_account, cost_center)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
-        let upkeep = Upkeep::begin(conn)?;
+        let mut upkeep = Upkeep::begin(conn)?;
         let mut changed = 0;
         for (inv, (total, line_minors)) in batch.iter().zip(&minors) {
             let p = &inv.provenance;
@@ -76,7 +76,7 @@ pub async fn upsert_batch(tx: &mut SqliteConnection, batch: &[Invoice]) -> Resul
                 continue;
             }
             changed += 1;
-            if let Some(upkeep) = &upkeep {
+            if let Some(upkeep) = &mut upkeep {
                 upkeep.invoice(&p.connection_id, &p.external_id)?;
             }
             delete_lines.execute(rusqlite::params![p.connection_id, p.external_id])?;

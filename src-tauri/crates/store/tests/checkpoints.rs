@@ -12,10 +12,11 @@ async fn a_background_checkpointer_copies_the_log_back_into_the_database() {
     // Wait for the checkpoint of the migrations, so what follows is the only thing in the log.
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let before = std::fs::metadata(&path).unwrap().len();
-    // A few hundred pages: far below the writer's own threshold, so its commit copies nothing.
+    // About 3,000 pages (12 MB): past SQLite's default of 1,000, at which the commit would copy
+    // the log back itself, and below the writer's own threshold of 10,000.
     sqlx::query(
         "CREATE TABLE filler (n INTEGER PRIMARY KEY, text TEXT NOT NULL);
-         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
          INSERT INTO filler (n, text) SELECT i, printf('%.500c', 'x') FROM n;",
     )
     .execute(store.writer())
@@ -26,7 +27,7 @@ async fn a_background_checkpointer_copies_the_log_back_into_the_database() {
     let mut copied = false;
     for _ in 0..40 {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        if std::fs::metadata(&path).unwrap().len() > before + 1_000_000 {
+        if std::fs::metadata(&path).unwrap().len() > before + 10_000_000 {
             copied = true;
             break;
         }

@@ -40,9 +40,6 @@ impl Engine {
             if !store::approval_queue::rebuild_if_suspended(&self.store).await? {
                 return Ok(false);
             }
-            // The rebuild wrote gigabytes to the log on a large mirror: settle it now rather
-            // than in the next sync's first commit.
-            self.store.checkpoint().await?;
             info!(ms = started.elapsed().as_millis() as u64, "approval queue keys built");
             Ok(true)
         }

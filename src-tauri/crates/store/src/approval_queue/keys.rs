@@ -5,7 +5,7 @@
 
 use sqlx::SqliteConnection;
 
-use crate::{Result, Store};
+use crate::{raw, Result, Store};
 
 /// Whether the keys are built (not suspended by a full pull).
 pub(super) async fn built(db: &mut SqliteConnection) -> Result<bool> {
@@ -53,83 +53,88 @@ pub async fn suspend_for_first_pull(tx: &mut SqliteConnection, connection_id: &s
     Ok(())
 }
 
-/// Rebuilds suspended keys in bulk, in one transaction: their indexes are dropped, the keys,
-/// counts and number pairs recomputed from the mirror (and the keys' numbers added to
-/// `invoice_numbers`), and the indexes created again (sorting once is far cheaper than keeping
-/// six indexes in step row by row). Returns whether it rebuilt.
+// What a key is, for the bulk rebuild and a batch's upkeep alike: its columns, and a pending
+// step `a` (the caller names where steps come from) beside its invoice and supplier.
+const KEY_COLUMNS: &str = "connection_id, external_id, approver_id, entity_code, assigned_ordinal,
+    invoice_external_id, supplier_external_id, number, due_date, currency, total_minor, supplier_key";
+const KEY_OF_STEP: &str = "SELECT a.connection_id, a.external_id, a.approver_id, a.entity_code, a.assigned_ordinal,
+           a.invoice_external_id, i.supplier_external_id, i.number, i.due_date, i.currency, i.total_minor,
+           lower(COALESCE(s.name, ''))";
+const BESIDE_STEP: &str =
+    "CROSS JOIN invoices i ON i.connection_id = a.connection_id AND i.external_id = a.invoice_external_id
+    LEFT JOIN suppliers s ON s.connection_id = i.connection_id AND s.external_id = i.supplier_external_id
+    WHERE a.status = 'pending'";
+
+/// Adds the invoice numbers in `source` (a table with a `number` column) to `invoice_numbers`
+/// and their character pairs to `invoice_number_pairs`; both are only ever added to.
+fn add_numbers(conn: &rusqlite::Connection, source: &str) -> rusqlite::Result<()> {
+    // (WHERE true: without it, SQLite would read ON CONFLICT as a join's ON.)
+    conn.prepare_cached(&format!(
+        "INSERT INTO invoice_numbers (number) SELECT DISTINCT number FROM {source} WHERE true
+         ON CONFLICT (number) DO NOTHING"
+    ))?
+    .execute([])?;
+    conn.prepare_cached(&format!(
+        "INSERT INTO invoice_number_pairs (pair)
+         SELECT pair FROM (
+             SELECT lower(substr(n.number, p.i, 2)) AS pair
+             FROM {source} n JOIN invoice_number_positions p ON p.i < length(n.number)
+             UNION
+             SELECT '*' FROM {source} WHERE length(number) > (SELECT MAX(i) FROM invoice_number_positions))
+         WHERE true
+         ON CONFLICT (pair) DO NOTHING"
+    ))?
+    .execute([])?;
+    Ok(())
+}
+
+/// Rebuilds suspended keys in bulk, in one transaction on the bulk path: their indexes are
+/// dropped, the keys, counts and number pairs recomputed from the mirror (and the keys' numbers
+/// added to `invoice_numbers`), and the indexes created again (sorting once is far cheaper than
+/// keeping six indexes in step row by row). Returns whether it rebuilt.
 pub async fn rebuild_if_suspended(store: &Store) -> Result<bool> {
     let started = std::time::Instant::now();
     let mut tx = store.begin().await?;
     if built(&mut tx).await? {
         return Ok(false);
     }
-    let indexes = sqlx::query!(
-        r#"SELECT name AS "name!: String", sql AS "sql!: String" FROM sqlite_master
-           WHERE type = 'index' AND tbl_name = 'approval_queue_keys' AND sql IS NOT NULL"#
-    )
-    .fetch_all(&mut *tx)
+    raw::with_connection(&mut tx, |conn| {
+        let indexes = conn
+            .prepare(
+                "SELECT name, sql FROM sqlite_master
+                 WHERE type = 'index' AND tbl_name = 'approval_queue_keys' AND sql IS NOT NULL",
+            )?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (name, _) in &indexes {
+            conn.execute(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")), [])?;
+        }
+        conn.execute_batch(
+            "DELETE FROM approval_queue_keys; DELETE FROM approval_queue_counts; DELETE FROM invoice_number_pairs;",
+        )?;
+        conn.execute(
+            &format!(
+                "INSERT INTO approval_queue_keys ({KEY_COLUMNS}) {KEY_OF_STEP} FROM approvals a {BESIDE_STEP}
+                 ORDER BY a.connection_id, a.external_id"
+            ),
+            [],
+        )?;
+        conn.execute(
+            "INSERT INTO approval_queue_counts (approver_id, connection_id, entity_code, currency, assigned_ordinal, n,
+                 amount_minor)
+             SELECT approver_id, connection_id, entity_code, currency, assigned_ordinal, COUNT(*), SUM(total_minor)
+             FROM approval_queue_keys
+             GROUP BY 1, 2, 3, 4, 5",
+            [],
+        )?;
+        add_numbers(conn, "approval_queue_keys")?;
+        for (_, sql) in &indexes {
+            conn.execute(sql, [])?;
+        }
+        conn.execute("UPDATE approval_queue_state SET built = 1 WHERE id = 1", [])?;
+        Ok(())
+    })
     .await?;
-    for index in &indexes {
-        sqlx::query(&format!("DROP INDEX \"{}\"", index.name.replace('"', "\"\"")))
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query!("DELETE FROM approval_queue_keys")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query!("DELETE FROM approval_queue_counts")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query!("DELETE FROM invoice_number_pairs")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query!(
-        "INSERT INTO approval_queue_keys (connection_id, external_id, approver_id, entity_code, assigned_ordinal,
-             invoice_external_id, supplier_external_id, number, due_date, currency, total_minor, supplier_key)
-         SELECT a.connection_id, a.external_id, a.approver_id, a.entity_code, a.assigned_ordinal,
-                a.invoice_external_id, i.supplier_external_id, i.number, i.due_date, i.currency, i.total_minor,
-                lower(COALESCE(s.name, ''))
-         FROM approvals a
-         JOIN invoices i ON i.connection_id = a.connection_id AND i.external_id = a.invoice_external_id
-         LEFT JOIN suppliers s ON s.connection_id = i.connection_id AND s.external_id = i.supplier_external_id
-         WHERE a.status = 'pending'
-         ORDER BY a.connection_id, a.external_id"
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "INSERT INTO approval_queue_counts (approver_id, connection_id, entity_code, currency, assigned_ordinal, n,
-             amount_minor)
-         SELECT approver_id, connection_id, entity_code, currency, assigned_ordinal, COUNT(*), SUM(total_minor)
-         FROM approval_queue_keys
-         GROUP BY 1, 2, 3, 4, 5"
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "INSERT INTO invoice_number_pairs (pair)
-         SELECT DISTINCT lower(substr(k.number, p.i, 2))
-         FROM approval_queue_keys k JOIN invoice_number_positions p ON p.i < length(k.number)
-         UNION
-         SELECT '*' FROM approval_queue_keys WHERE length(number) > (SELECT MAX(i) FROM invoice_number_positions)"
-    )
-    .execute(&mut *tx)
-    .await?;
-    // Numbers are only added (see invoice_numbers). (WHERE true: without it, SQLite would read
-    // ON CONFLICT as a join's ON.)
-    sqlx::query!(
-        "INSERT INTO invoice_numbers (number)
-         SELECT DISTINCT number FROM approval_queue_keys WHERE true
-         ON CONFLICT (number) DO NOTHING"
-    )
-    .execute(&mut *tx)
-    .await?;
-    for index in &indexes {
-        sqlx::query(&index.sql).execute(&mut *tx).await?;
-    }
-    sqlx::query!("UPDATE approval_queue_state SET built = 1 WHERE id = 1")
-        .execute(&mut *tx)
-        .await?;
     tx.commit().await?;
     tracing::info!(ms = started.elapsed().as_millis() as u64, "approval queue keys rebuilt");
     Ok(true)
@@ -141,18 +146,9 @@ pub async fn rebuild_if_suspended(store: &Store) -> Result<bool> {
 /// transaction.
 pub(crate) struct Upkeep<'c> {
     conn: &'c rusqlite::Connection,
+    /// Whether a write named any step: a batch that changed nothing has nothing to bring in line.
+    named: bool,
 }
-
-// The key of a step, as the mirror's tables say it should be.
-const WANTED: &str = "
-    SELECT a.connection_id, a.external_id, a.approver_id, a.entity_code, a.assigned_ordinal,
-           a.invoice_external_id, i.supplier_external_id, i.number, i.due_date, i.currency, i.total_minor,
-           lower(COALESCE(s.name, ''))
-    FROM temp.queue_steps q
-    CROSS JOIN approvals a ON a.connection_id = q.connection_id AND a.external_id = q.external_id
-    CROSS JOIN invoices i ON i.connection_id = a.connection_id AND i.external_id = a.invoice_external_id
-    LEFT JOIN suppliers s ON s.connection_id = i.connection_id AND s.external_id = i.supplier_external_id
-    WHERE a.status = 'pending'";
 
 // What the counts are kept by: a step whose key differs in any of these leaves its group and joins another.
 const COUNTED_DIFFER: &str = "(w.approver_id IS NOT k.approver_id OR w.entity_code IS NOT k.entity_code
@@ -202,11 +198,12 @@ impl<'c> Upkeep<'c> {
              CREATE TEMP TABLE IF NOT EXISTS queue_numbers (number TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
              DELETE FROM temp.queue_steps;",
         )?;
-        Ok(Some(Upkeep { conn }))
+        Ok(Some(Upkeep { conn, named: false }))
     }
 
     /// An approval step that was written.
-    pub(crate) fn step(&self, connection_id: &str, external_id: &str) -> rusqlite::Result<()> {
+    pub(crate) fn step(&mut self, connection_id: &str, external_id: &str) -> rusqlite::Result<()> {
+        self.named = true;
         self.conn
             .prepare_cached("INSERT OR IGNORE INTO temp.queue_steps (connection_id, external_id) VALUES (?1, ?2)")?
             .execute([connection_id, external_id])?;
@@ -215,7 +212,8 @@ impl<'c> Upkeep<'c> {
 
     /// An invoice that was written: its steps. (The index is named: without statistics SQLite
     /// would walk every step of the connection.)
-    pub(crate) fn invoice(&self, connection_id: &str, external_id: &str) -> rusqlite::Result<()> {
+    pub(crate) fn invoice(&mut self, connection_id: &str, external_id: &str) -> rusqlite::Result<()> {
+        self.named = true;
         self.conn
             .prepare_cached(
                 "INSERT OR IGNORE INTO temp.queue_steps (connection_id, external_id)
@@ -230,10 +228,18 @@ impl<'c> Upkeep<'c> {
     /// numbers and their pairs (both only ever added), then the keys deleted, moved column by
     /// column, and inserted.
     pub(crate) fn apply(self) -> rusqlite::Result<()> {
+        if !self.named {
+            return Ok(());
+        }
         let conn = self.conn;
         let run = |sql: &str| conn.prepare_cached(sql)?.execute([]);
         run("DELETE FROM temp.queue_wanted")?;
-        run(&format!("INSERT INTO temp.queue_wanted {WANTED}"))?;
+        run(&format!(
+            "INSERT INTO temp.queue_wanted ({KEY_COLUMNS}) {KEY_OF_STEP}
+             FROM temp.queue_steps q
+             CROSS JOIN approvals a ON a.connection_id = q.connection_id AND a.external_id = q.external_id
+             {BESIDE_STEP}"
+        ))?;
 
         run("DELETE FROM temp.queue_moves")?;
         run(&format!(
@@ -267,19 +273,7 @@ impl<'c> Upkeep<'c> {
              SELECT w.number FROM temp.queue_wanted w
              LEFT JOIN approval_queue_keys k ON k.connection_id = w.connection_id AND k.external_id = w.external_id
              WHERE k.number IS NOT w.number")?;
-        run(
-            "INSERT INTO invoice_numbers (number) SELECT number FROM temp.queue_numbers WHERE true
-             ON CONFLICT (number) DO NOTHING",
-        )?;
-        run("INSERT INTO invoice_number_pairs (pair)
-             SELECT pair FROM (
-                 SELECT lower(substr(n.number, p.i, 2)) AS pair
-                 FROM temp.queue_numbers n JOIN invoice_number_positions p ON p.i < length(n.number)
-                 UNION
-                 SELECT '*' FROM temp.queue_numbers
-                 WHERE length(number) > (SELECT MAX(i) FROM invoice_number_positions))
-             WHERE true
-             ON CONFLICT (pair) DO NOTHING")?;
+        add_numbers(conn, "temp.queue_numbers")?;
 
         run("DELETE FROM approval_queue_keys WHERE (connection_id, external_id) IN (
                  SELECT q.connection_id, q.external_id FROM temp.queue_steps q
@@ -299,16 +293,11 @@ impl<'c> Upkeep<'c> {
                      WHERE k.{column} IS NOT w.{column})"
             ))?;
         }
-        run(
-            "INSERT INTO approval_queue_keys (connection_id, external_id, approver_id, entity_code, assigned_ordinal,
-                 invoice_external_id, supplier_external_id, number, due_date, currency, total_minor, supplier_key)
-             SELECT w.connection_id, w.external_id, w.approver_id, w.entity_code, w.assigned_ordinal,
-                    w.invoice_external_id, w.supplier_external_id, w.number, w.due_date, w.currency, w.total_minor,
-                    w.supplier_key
-             FROM temp.queue_wanted w
+        run(&format!(
+            "INSERT INTO approval_queue_keys ({KEY_COLUMNS}) SELECT {KEY_COLUMNS} FROM temp.queue_wanted w
              WHERE NOT EXISTS (SELECT 1 FROM approval_queue_keys k
-                               WHERE k.connection_id = w.connection_id AND k.external_id = w.external_id)",
-        )?;
+                               WHERE k.connection_id = w.connection_id AND k.external_id = w.external_id)"
+        ))?;
         run("DELETE FROM temp.queue_steps")?;
         Ok(())
     }

@@ -64,7 +64,7 @@ pub async fn apply(store: &Store, changes: &[Change], policy: &ExceptionPolicy, 
         })
         .collect::<Result<Vec<_>>>()?;
     let mut tx = store.begin().await?;
-    let applied = raw::with_connection(&mut tx, |conn| {
+    raw::with_connection(&mut tx, |conn| {
         let mut upsert = conn.prepare_cached(
             "INSERT INTO exceptions (id, kind, queue, entity, severity, amount, currency, amount_minor, since, sla_due,
                                      status, summary, evidence, invoice_ref, supplier_ref, subject, fingerprint,
@@ -87,7 +87,6 @@ pub async fn apply(store: &Store, changes: &[Change], policy: &ExceptionPolicy, 
         // An exception's anchors never change (its id names them): existing rows stay as they are.
         let mut anchor =
             conn.prepare_cached("INSERT OR IGNORE INTO exception_anchors (anchor, exception_id) VALUES (?1, ?2)")?;
-        let mut n = Applied::default();
         for row in &rows {
             match row {
                 Ok(w) => {
@@ -115,11 +114,6 @@ pub async fn apply(store: &Store, changes: &[Change], policy: &ExceptionPolicy, 
                     for a in &r.anchors {
                         anchor.execute(rusqlite::params![a, r.id])?;
                     }
-                    if w.event == "updated" {
-                        n.updated += 1;
-                    } else {
-                        n.raised += 1;
-                    }
                 }
                 Err(id) => {
                     resolve.execute(rusqlite::params![id, at])?;
@@ -129,13 +123,17 @@ pub async fn apply(store: &Store, changes: &[Change], policy: &ExceptionPolicy, 
                         "resolved",
                         "the condition cleared at the source"
                     ])?;
-                    n.resolved += 1;
                 }
             }
         }
-        Ok(n)
+        Ok(())
     })
     .await?;
     tx.commit().await?;
-    Ok(applied)
+    let count = |f: fn(&Change) -> bool| changes.iter().filter(|c| f(c)).count() as u64;
+    Ok(Applied {
+        raised: count(|c| matches!(c, Change::Raise(_) | Change::Reopen(_))),
+        updated: count(|c| matches!(c, Change::Update(_))),
+        resolved: count(|c| matches!(c, Change::Resolve(_))),
+    })
 }

@@ -208,8 +208,6 @@ impl Engine {
             let applied = store::exceptions::apply(&self.store, &changes, &policy, now).await?;
             let pairs: Vec<(&str, &str)> = anchors.iter().map(|(a, i)| (a.as_str(), i.as_str())).collect();
             store::exceptions::anchor_all(&self.store, &pairs).await?;
-            // The pass rewrote every duplicate key: settle the log now, not in the next sync.
-            self.store.checkpoint().await?;
             let millis = started.elapsed().as_millis();
             store::exceptions::record_run(
                 &self.store,
